@@ -1,0 +1,1807 @@
+package io.hami.bindings.cuda;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.foreign.ValueLayout.OfBoolean;
+import java.lang.foreign.ValueLayout.OfByte;
+import java.lang.foreign.ValueLayout.OfDouble;
+import java.lang.foreign.ValueLayout.OfFloat;
+import java.lang.foreign.ValueLayout.OfInt;
+import java.lang.foreign.ValueLayout.OfLong;
+import java.lang.foreign.ValueLayout.OfShort;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Header class for the CUDA driver API ({@code cuda.h}), in the shape jextract generates
+ * ({@code --header-class-name CudaDriver}), written by hand from {@code bindings/includes.txt}.
+ *
+ * <p>One deliberate difference from jextract: addresses come from a {@link Resolver} (the product's C
+ * trampoline), never from {@code SymbolLookup}, so no code path can bind the real libcuda behind the
+ * trampoline's back. Install it once with {@link #resolver(Resolver)} before calling any function.
+ *
+ * <p>Each function has a holder class named exactly as the exported C symbol (for example
+ * {@link cuMemAlloc_v2}) carrying {@code NAME}, {@code PROTOTYPE} (as declared in {@code cuda.h}),
+ * {@code DESC} and a lazily linked handle; {@link #functions()} lists them. The records are checked
+ * against the real header by the module's tests.
+ */
+public final class CudaDriver {
+
+    private CudaDriver() {}
+
+    // ---- C layouts (Linux x86_64 / aarch64, LP64) ----
+
+    public static final OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;
+    public static final OfByte C_CHAR = ValueLayout.JAVA_BYTE;
+    public static final OfShort C_SHORT = ValueLayout.JAVA_SHORT;
+    public static final OfInt C_INT = ValueLayout.JAVA_INT;
+    public static final OfLong C_LONG_LONG = ValueLayout.JAVA_LONG;
+    public static final OfFloat C_FLOAT = ValueLayout.JAVA_FLOAT;
+    public static final OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
+    public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
+            .withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
+    public static final OfLong C_LONG = ValueLayout.JAVA_LONG;
+
+    // ---- typedefs ----
+
+    /** {@snippet lang=c : typedef enum cudaError_enum { ... } CUresult; } */
+    public static final OfInt CUresult = C_INT;
+    /** {@snippet lang=c : typedef int CUdevice_v1; typedef CUdevice_v1 CUdevice; } */
+    public static final OfInt CUdevice = C_INT;
+    /** {@snippet lang=c : typedef enum CUdevice_attribute_enum { ... } CUdevice_attribute; } */
+    public static final OfInt CUdevice_attribute = C_INT;
+    /** {@snippet lang=c : typedef enum CUdriverProcAddress_flags_enum { ... } CUdriverProcAddress_flags; } */
+    public static final OfInt CUdriverProcAddress_flags = C_INT;
+    /** {@snippet lang=c : typedef enum CUdriverProcAddressQueryResult_enum { ... } CUdriverProcAddressQueryResult; } */
+    public static final OfInt CUdriverProcAddressQueryResult = C_INT;
+    /** {@snippet lang=c : typedef enum CUmemAllocationType_enum { ... } CUmemAllocationType; } */
+    public static final OfInt CUmemAllocationType = C_INT;
+    /** {@snippet lang=c : typedef enum CUmemAllocationHandleType_enum { ... } CUmemAllocationHandleType; } */
+    public static final OfInt CUmemAllocationHandleType = C_INT;
+    /** {@snippet lang=c : typedef enum CUmemLocationType_enum { ... } CUmemLocationType; } */
+    public static final OfInt CUmemLocationType = C_INT;
+    /** {@snippet lang=c : typedef unsigned long long CUdeviceptr_v2; typedef CUdeviceptr_v2 CUdeviceptr; } */
+    public static final OfLong CUdeviceptr = C_LONG_LONG;
+    /** {@snippet lang=c : typedef uint64_t cuuint64_t; } */
+    public static final OfLong cuuint64_t = C_LONG;
+    /** {@snippet lang=c : typedef unsigned long size_t; } */
+    public static final OfLong size_t = C_LONG;
+    /** {@snippet lang=c : typedef struct CUctx_st *CUcontext; } */
+    public static final AddressLayout CUcontext = C_POINTER;
+    /** {@snippet lang=c : typedef struct CUstream_st *CUstream; } */
+    public static final AddressLayout CUstream = C_POINTER;
+    /** {@snippet lang=c : typedef struct CUfunc_st *CUfunction; } */
+    public static final AddressLayout CUfunction = C_POINTER;
+
+    // ---- constants (fields for switch/case use, methods as jextract emits them) ----
+
+    public static final int CUDA_SUCCESS = 0;
+    public static final int CUDA_ERROR_INVALID_VALUE = 1;
+    public static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
+    public static final int CUDA_ERROR_NOT_INITIALIZED = 3;
+    public static final int CUDA_ERROR_DEINITIALIZED = 4;
+    public static final int CUDA_ERROR_INVALID_DEVICE = 101;
+    public static final int CUDA_ERROR_INVALID_CONTEXT = 201;
+    public static final int CUDA_ERROR_NOT_FOUND = 500;
+    public static final int CUDA_ERROR_NOT_PERMITTED = 800;
+    public static final int CUDA_ERROR_NOT_SUPPORTED = 801;
+    public static final int CUDA_ERROR_UNKNOWN = 999;
+
+    public static final int CU_GET_PROC_ADDRESS_DEFAULT = 0;
+    public static final int CU_GET_PROC_ADDRESS_LEGACY_STREAM = 1;
+    public static final int CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM = 2;
+
+    public static final int CU_GET_PROC_ADDRESS_SUCCESS = 0;
+    public static final int CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND = 1;
+    public static final int CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT = 2;
+
+    public static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
+
+    public static int CUDA_SUCCESS() {
+        return CUDA_SUCCESS;
+    }
+
+    public static int CUDA_ERROR_INVALID_VALUE() {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+
+    public static int CUDA_ERROR_OUT_OF_MEMORY() {
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    }
+
+    public static int CUDA_ERROR_NOT_INITIALIZED() {
+        return CUDA_ERROR_NOT_INITIALIZED;
+    }
+
+    public static int CUDA_ERROR_DEINITIALIZED() {
+        return CUDA_ERROR_DEINITIALIZED;
+    }
+
+    public static int CUDA_ERROR_INVALID_DEVICE() {
+        return CUDA_ERROR_INVALID_DEVICE;
+    }
+
+    public static int CUDA_ERROR_INVALID_CONTEXT() {
+        return CUDA_ERROR_INVALID_CONTEXT;
+    }
+
+    public static int CUDA_ERROR_NOT_FOUND() {
+        return CUDA_ERROR_NOT_FOUND;
+    }
+
+    public static int CUDA_ERROR_NOT_PERMITTED() {
+        return CUDA_ERROR_NOT_PERMITTED;
+    }
+
+    public static int CUDA_ERROR_NOT_SUPPORTED() {
+        return CUDA_ERROR_NOT_SUPPORTED;
+    }
+
+    public static int CUDA_ERROR_UNKNOWN() {
+        return CUDA_ERROR_UNKNOWN;
+    }
+
+    public static int CU_GET_PROC_ADDRESS_DEFAULT() {
+        return CU_GET_PROC_ADDRESS_DEFAULT;
+    }
+
+    public static int CU_GET_PROC_ADDRESS_LEGACY_STREAM() {
+        return CU_GET_PROC_ADDRESS_LEGACY_STREAM;
+    }
+
+    public static int CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM() {
+        return CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM;
+    }
+
+    public static int CU_GET_PROC_ADDRESS_SUCCESS() {
+        return CU_GET_PROC_ADDRESS_SUCCESS;
+    }
+
+    public static int CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND() {
+        return CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
+    }
+
+    public static int CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT() {
+        return CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT;
+    }
+
+    public static int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT() {
+        return CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
+    }
+
+    // ---- metadata ----
+
+    /** A bound function: exported symbol, its {@code cuda.h} prototype, and the descriptor used to link it. */
+    public record FunctionInfo(String name, String prototype, FunctionDescriptor descriptor) {}
+
+    /** A bound struct: its C typedef name and the Java layout mirroring it. */
+    public record StructInfo(String name, GroupLayout layout) {}
+
+    /** A bound integer constant (enumerator or macro) and its value. */
+    public record ConstantInfo(String name, long value) {}
+
+    /** A bound C typedef and its layout. */
+    public record TypedefInfo(String name, MemoryLayout layout) {}
+
+    // Nested holder so that listing metadata never races CudaDriver's own static initialization.
+    private static final class Registry {
+        static final List<FunctionInfo> FUNCTIONS = List.of(
+                cuInit.INFO,
+                cuDriverGetVersion.INFO,
+                cuDeviceGet.INFO,
+                cuDeviceGetCount.INFO,
+                cuDeviceGetName.INFO,
+                cuDeviceGetUuid_v2.INFO,
+                cuDeviceTotalMem_v2.INFO,
+                cuDeviceGetAttribute.INFO,
+                cuDevicePrimaryCtxRetain.INFO,
+                cuDevicePrimaryCtxRelease_v2.INFO,
+                cuCtxGetCurrent.INFO,
+                cuCtxSetCurrent.INFO,
+                cuCtxGetDevice.INFO,
+                cuCtxSynchronize.INFO,
+                cuMemAlloc_v2.INFO,
+                cuMemFree_v2.INFO,
+                cuMemGetInfo_v2.INFO,
+                cuMemGetAddressRange_v2.INFO,
+                cuLaunchKernel.INFO,
+                cuLaunchKernel_ptsz.INFO,
+                cuGetProcAddress_v2.INFO,
+                cuGetErrorName.INFO,
+                cuGetErrorString.INFO);
+
+        static final List<StructInfo> STRUCTS = List.of(
+                new StructInfo("CUuuid", CUuuid.layout()),
+                new StructInfo("CUmemLocation", CUmemLocation.layout()),
+                new StructInfo("CUmemAllocationProp", CUmemAllocationProp.layout()));
+
+        static final List<ConstantInfo> CONSTANTS = List.of(
+                new ConstantInfo("CUDA_SUCCESS", CUDA_SUCCESS),
+                new ConstantInfo("CUDA_ERROR_INVALID_VALUE", CUDA_ERROR_INVALID_VALUE),
+                new ConstantInfo("CUDA_ERROR_OUT_OF_MEMORY", CUDA_ERROR_OUT_OF_MEMORY),
+                new ConstantInfo("CUDA_ERROR_NOT_INITIALIZED", CUDA_ERROR_NOT_INITIALIZED),
+                new ConstantInfo("CUDA_ERROR_DEINITIALIZED", CUDA_ERROR_DEINITIALIZED),
+                new ConstantInfo("CUDA_ERROR_INVALID_DEVICE", CUDA_ERROR_INVALID_DEVICE),
+                new ConstantInfo("CUDA_ERROR_INVALID_CONTEXT", CUDA_ERROR_INVALID_CONTEXT),
+                new ConstantInfo("CUDA_ERROR_NOT_FOUND", CUDA_ERROR_NOT_FOUND),
+                new ConstantInfo("CUDA_ERROR_NOT_PERMITTED", CUDA_ERROR_NOT_PERMITTED),
+                new ConstantInfo("CUDA_ERROR_NOT_SUPPORTED", CUDA_ERROR_NOT_SUPPORTED),
+                new ConstantInfo("CUDA_ERROR_UNKNOWN", CUDA_ERROR_UNKNOWN),
+                new ConstantInfo("CU_GET_PROC_ADDRESS_DEFAULT", CU_GET_PROC_ADDRESS_DEFAULT),
+                new ConstantInfo("CU_GET_PROC_ADDRESS_LEGACY_STREAM", CU_GET_PROC_ADDRESS_LEGACY_STREAM),
+                new ConstantInfo("CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM", CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM),
+                new ConstantInfo("CU_GET_PROC_ADDRESS_SUCCESS", CU_GET_PROC_ADDRESS_SUCCESS),
+                new ConstantInfo("CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND", CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND),
+                new ConstantInfo("CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT", CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT),
+                new ConstantInfo("CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT", CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT));
+
+        static final List<TypedefInfo> TYPEDEFS = List.of(
+                new TypedefInfo("CUresult", CUresult),
+                new TypedefInfo("CUdevice", CUdevice),
+                new TypedefInfo("CUdevice_attribute", CUdevice_attribute),
+                new TypedefInfo("CUdriverProcAddress_flags", CUdriverProcAddress_flags),
+                new TypedefInfo("CUdriverProcAddressQueryResult", CUdriverProcAddressQueryResult),
+                new TypedefInfo("CUmemAllocationType", CUmemAllocationType),
+                new TypedefInfo("CUmemAllocationHandleType", CUmemAllocationHandleType),
+                new TypedefInfo("CUmemLocationType", CUmemLocationType),
+                new TypedefInfo("CUdeviceptr", CUdeviceptr),
+                new TypedefInfo("cuuint64_t", cuuint64_t),
+                new TypedefInfo("size_t", size_t),
+                new TypedefInfo("CUcontext", CUcontext),
+                new TypedefInfo("CUstream", CUstream),
+                new TypedefInfo("CUfunction", CUfunction));
+    }
+
+    /** Every bound function, in declaration order. */
+    public static List<FunctionInfo> functions() {
+        return Registry.FUNCTIONS;
+    }
+
+    /** Every bound struct. */
+    public static List<StructInfo> structs() {
+        return Registry.STRUCTS;
+    }
+
+    /** Every bound constant. */
+    public static List<ConstantInfo> constants() {
+        return Registry.CONSTANTS;
+    }
+
+    /** Every bound typedef layout. */
+    public static List<TypedefInfo> typedefs() {
+        return Registry.TYPEDEFS;
+    }
+
+    // ---- symbol resolution ----
+
+    /** Finds a driver symbol; returns {@link MemorySegment#NULL} (or null) when it is absent. */
+    @FunctionalInterface
+    public interface Resolver {
+        MemorySegment find(String name);
+    }
+
+    private static volatile Resolver resolver;
+    private static final Map<String, MemorySegment> RESOLVED = new ConcurrentHashMap<>();
+
+    /**
+     * Installs the resolver all functions link through. Call once, before the first function is used.
+     *
+     * @throws IllegalStateException if a resolver was already installed
+     */
+    public static void resolver(Resolver r) {
+        Objects.requireNonNull(r, "resolver");
+        synchronized (CudaDriver.class) {
+            if (resolver != null) {
+                throw new IllegalStateException("CudaDriver.resolver(...) was already set; it can be set only once");
+            }
+            resolver = r;
+        }
+    }
+
+    /** Whether {@link #resolver(Resolver)} has been called. */
+    public static boolean hasResolver() {
+        return resolver != null;
+    }
+
+    // Cached so that a holder's Lazy initializer, which runs after a successful resolve, cannot fail:
+    // a failed class initialization would make that function unusable for the life of the JVM.
+    static MemorySegment resolve(String name) {
+        MemorySegment cached = RESOLVED.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Resolver r = resolver;
+        if (r == null) {
+            throw new IllegalStateException("CUDA driver function " + name
+                    + " used before CudaDriver.resolver(...) was set; install the trampoline's resolver first");
+        }
+        MemorySegment addr = r.find(name);
+        if (addr == null || addr.address() == 0L) {
+            throw new IllegalStateException("CUDA driver symbol " + name + " not found by the installed resolver");
+        }
+        RESOLVED.putIfAbsent(name, addr);
+        return RESOLVED.get(name);
+    }
+
+    // ---- functions ----
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuInit(unsigned int Flags)
+     * }
+     */
+    public static final class cuInit {
+        private cuInit() {}
+
+        public static final String NAME = "cuInit";
+        public static final String PROTOTYPE = "CUresult cuInit(unsigned int Flags)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuInit$descriptor() {
+        return cuInit.DESC;
+    }
+
+    public static MethodHandle cuInit$handle() {
+        return cuInit.handle();
+    }
+
+    public static MemorySegment cuInit$address() {
+        return cuInit.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuInit(unsigned int Flags)
+     * }
+     */
+    public static int cuInit(int Flags) {
+        var mh$ = cuInit.handle();
+        try {
+            return (int) mh$.invokeExact(Flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDriverGetVersion(int *driverVersion)
+     * }
+     */
+    public static final class cuDriverGetVersion {
+        private cuDriverGetVersion() {}
+
+        public static final String NAME = "cuDriverGetVersion";
+        public static final String PROTOTYPE = "CUresult cuDriverGetVersion(int *driverVersion)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDriverGetVersion$descriptor() {
+        return cuDriverGetVersion.DESC;
+    }
+
+    public static MethodHandle cuDriverGetVersion$handle() {
+        return cuDriverGetVersion.handle();
+    }
+
+    public static MemorySegment cuDriverGetVersion$address() {
+        return cuDriverGetVersion.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDriverGetVersion(int *driverVersion)
+     * }
+     */
+    public static int cuDriverGetVersion(MemorySegment driverVersion) {
+        var mh$ = cuDriverGetVersion.handle();
+        try {
+            return (int) mh$.invokeExact(driverVersion);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGet(CUdevice *device, int ordinal)
+     * }
+     */
+    public static final class cuDeviceGet {
+        private cuDeviceGet() {}
+
+        public static final String NAME = "cuDeviceGet";
+        public static final String PROTOTYPE = "CUresult cuDeviceGet(CUdevice *device, int ordinal)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGet$descriptor() {
+        return cuDeviceGet.DESC;
+    }
+
+    public static MethodHandle cuDeviceGet$handle() {
+        return cuDeviceGet.handle();
+    }
+
+    public static MemorySegment cuDeviceGet$address() {
+        return cuDeviceGet.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGet(CUdevice *device, int ordinal)
+     * }
+     */
+    public static int cuDeviceGet(MemorySegment device, int ordinal) {
+        var mh$ = cuDeviceGet.handle();
+        try {
+            return (int) mh$.invokeExact(device, ordinal);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetCount(int *count)
+     * }
+     */
+    public static final class cuDeviceGetCount {
+        private cuDeviceGetCount() {}
+
+        public static final String NAME = "cuDeviceGetCount";
+        public static final String PROTOTYPE = "CUresult cuDeviceGetCount(int *count)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGetCount$descriptor() {
+        return cuDeviceGetCount.DESC;
+    }
+
+    public static MethodHandle cuDeviceGetCount$handle() {
+        return cuDeviceGetCount.handle();
+    }
+
+    public static MemorySegment cuDeviceGetCount$address() {
+        return cuDeviceGetCount.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetCount(int *count)
+     * }
+     */
+    public static int cuDeviceGetCount(MemorySegment count) {
+        var mh$ = cuDeviceGetCount.handle();
+        try {
+            return (int) mh$.invokeExact(count);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetName(char *name, int len, CUdevice dev)
+     * }
+     */
+    public static final class cuDeviceGetName {
+        private cuDeviceGetName() {}
+
+        public static final String NAME = "cuDeviceGetName";
+        public static final String PROTOTYPE = "CUresult cuDeviceGetName(char *name, int len, CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGetName$descriptor() {
+        return cuDeviceGetName.DESC;
+    }
+
+    public static MethodHandle cuDeviceGetName$handle() {
+        return cuDeviceGetName.handle();
+    }
+
+    public static MemorySegment cuDeviceGetName$address() {
+        return cuDeviceGetName.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetName(char *name, int len, CUdevice dev)
+     * }
+     */
+    public static int cuDeviceGetName(MemorySegment name, int len, int dev) {
+        var mh$ = cuDeviceGetName.handle();
+        try {
+            return (int) mh$.invokeExact(name, len, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetUuid_v2(CUuuid *uuid, CUdevice dev)
+     * }
+     */
+    public static final class cuDeviceGetUuid_v2 {
+        private cuDeviceGetUuid_v2() {}
+
+        public static final String NAME = "cuDeviceGetUuid_v2";
+        public static final String PROTOTYPE = "CUresult cuDeviceGetUuid_v2(CUuuid *uuid, CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGetUuid_v2$descriptor() {
+        return cuDeviceGetUuid_v2.DESC;
+    }
+
+    public static MethodHandle cuDeviceGetUuid_v2$handle() {
+        return cuDeviceGetUuid_v2.handle();
+    }
+
+    public static MemorySegment cuDeviceGetUuid_v2$address() {
+        return cuDeviceGetUuid_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetUuid_v2(CUuuid *uuid, CUdevice dev)
+     * }
+     */
+    public static int cuDeviceGetUuid_v2(MemorySegment uuid, int dev) {
+        var mh$ = cuDeviceGetUuid_v2.handle();
+        try {
+            return (int) mh$.invokeExact(uuid, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
+     * }
+     */
+    public static final class cuDeviceTotalMem_v2 {
+        private cuDeviceTotalMem_v2() {}
+
+        public static final String NAME = "cuDeviceTotalMem_v2";
+        public static final String PROTOTYPE = "CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceTotalMem_v2$descriptor() {
+        return cuDeviceTotalMem_v2.DESC;
+    }
+
+    public static MethodHandle cuDeviceTotalMem_v2$handle() {
+        return cuDeviceTotalMem_v2.handle();
+    }
+
+    public static MemorySegment cuDeviceTotalMem_v2$address() {
+        return cuDeviceTotalMem_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
+     * }
+     */
+    public static int cuDeviceTotalMem_v2(MemorySegment bytes, int dev) {
+        var mh$ = cuDeviceTotalMem_v2.handle();
+        try {
+            return (int) mh$.invokeExact(bytes, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetAttribute(int *pi, CUdevice_attribute attrib, CUdevice dev)
+     * }
+     */
+    public static final class cuDeviceGetAttribute {
+        private cuDeviceGetAttribute() {}
+
+        public static final String NAME = "cuDeviceGetAttribute";
+        public static final String PROTOTYPE = "CUresult cuDeviceGetAttribute(int *pi, CUdevice_attribute attrib, CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGetAttribute$descriptor() {
+        return cuDeviceGetAttribute.DESC;
+    }
+
+    public static MethodHandle cuDeviceGetAttribute$handle() {
+        return cuDeviceGetAttribute.handle();
+    }
+
+    public static MemorySegment cuDeviceGetAttribute$address() {
+        return cuDeviceGetAttribute.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetAttribute(int *pi, CUdevice_attribute attrib, CUdevice dev)
+     * }
+     */
+    public static int cuDeviceGetAttribute(MemorySegment pi, int attrib, int dev) {
+        var mh$ = cuDeviceGetAttribute.handle();
+        try {
+            return (int) mh$.invokeExact(pi, attrib, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
+     * }
+     */
+    public static final class cuDevicePrimaryCtxRetain {
+        private cuDevicePrimaryCtxRetain() {}
+
+        public static final String NAME = "cuDevicePrimaryCtxRetain";
+        public static final String PROTOTYPE = "CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDevicePrimaryCtxRetain$descriptor() {
+        return cuDevicePrimaryCtxRetain.DESC;
+    }
+
+    public static MethodHandle cuDevicePrimaryCtxRetain$handle() {
+        return cuDevicePrimaryCtxRetain.handle();
+    }
+
+    public static MemorySegment cuDevicePrimaryCtxRetain$address() {
+        return cuDevicePrimaryCtxRetain.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
+     * }
+     */
+    public static int cuDevicePrimaryCtxRetain(MemorySegment pctx, int dev) {
+        var mh$ = cuDevicePrimaryCtxRetain.handle();
+        try {
+            return (int) mh$.invokeExact(pctx, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
+     * }
+     */
+    public static final class cuDevicePrimaryCtxRelease_v2 {
+        private cuDevicePrimaryCtxRelease_v2() {}
+
+        public static final String NAME = "cuDevicePrimaryCtxRelease_v2";
+        public static final String PROTOTYPE = "CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDevicePrimaryCtxRelease_v2$descriptor() {
+        return cuDevicePrimaryCtxRelease_v2.DESC;
+    }
+
+    public static MethodHandle cuDevicePrimaryCtxRelease_v2$handle() {
+        return cuDevicePrimaryCtxRelease_v2.handle();
+    }
+
+    public static MemorySegment cuDevicePrimaryCtxRelease_v2$address() {
+        return cuDevicePrimaryCtxRelease_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
+     * }
+     */
+    public static int cuDevicePrimaryCtxRelease_v2(int dev) {
+        var mh$ = cuDevicePrimaryCtxRelease_v2.handle();
+        try {
+            return (int) mh$.invokeExact(dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxGetCurrent(CUcontext *pctx)
+     * }
+     */
+    public static final class cuCtxGetCurrent {
+        private cuCtxGetCurrent() {}
+
+        public static final String NAME = "cuCtxGetCurrent";
+        public static final String PROTOTYPE = "CUresult cuCtxGetCurrent(CUcontext *pctx)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxGetCurrent$descriptor() {
+        return cuCtxGetCurrent.DESC;
+    }
+
+    public static MethodHandle cuCtxGetCurrent$handle() {
+        return cuCtxGetCurrent.handle();
+    }
+
+    public static MemorySegment cuCtxGetCurrent$address() {
+        return cuCtxGetCurrent.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxGetCurrent(CUcontext *pctx)
+     * }
+     */
+    public static int cuCtxGetCurrent(MemorySegment pctx) {
+        var mh$ = cuCtxGetCurrent.handle();
+        try {
+            return (int) mh$.invokeExact(pctx);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxSetCurrent(CUcontext ctx)
+     * }
+     */
+    public static final class cuCtxSetCurrent {
+        private cuCtxSetCurrent() {}
+
+        public static final String NAME = "cuCtxSetCurrent";
+        public static final String PROTOTYPE = "CUresult cuCtxSetCurrent(CUcontext ctx)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxSetCurrent$descriptor() {
+        return cuCtxSetCurrent.DESC;
+    }
+
+    public static MethodHandle cuCtxSetCurrent$handle() {
+        return cuCtxSetCurrent.handle();
+    }
+
+    public static MemorySegment cuCtxSetCurrent$address() {
+        return cuCtxSetCurrent.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxSetCurrent(CUcontext ctx)
+     * }
+     */
+    public static int cuCtxSetCurrent(MemorySegment ctx) {
+        var mh$ = cuCtxSetCurrent.handle();
+        try {
+            return (int) mh$.invokeExact(ctx);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxGetDevice(CUdevice *device)
+     * }
+     */
+    public static final class cuCtxGetDevice {
+        private cuCtxGetDevice() {}
+
+        public static final String NAME = "cuCtxGetDevice";
+        public static final String PROTOTYPE = "CUresult cuCtxGetDevice(CUdevice *device)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxGetDevice$descriptor() {
+        return cuCtxGetDevice.DESC;
+    }
+
+    public static MethodHandle cuCtxGetDevice$handle() {
+        return cuCtxGetDevice.handle();
+    }
+
+    public static MemorySegment cuCtxGetDevice$address() {
+        return cuCtxGetDevice.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxGetDevice(CUdevice *device)
+     * }
+     */
+    public static int cuCtxGetDevice(MemorySegment device) {
+        var mh$ = cuCtxGetDevice.handle();
+        try {
+            return (int) mh$.invokeExact(device);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxSynchronize(void)
+     * }
+     */
+    public static final class cuCtxSynchronize {
+        private cuCtxSynchronize() {}
+
+        public static final String NAME = "cuCtxSynchronize";
+        public static final String PROTOTYPE = "CUresult cuCtxSynchronize(void)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxSynchronize$descriptor() {
+        return cuCtxSynchronize.DESC;
+    }
+
+    public static MethodHandle cuCtxSynchronize$handle() {
+        return cuCtxSynchronize.handle();
+    }
+
+    public static MemorySegment cuCtxSynchronize$address() {
+        return cuCtxSynchronize.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxSynchronize(void)
+     * }
+     */
+    public static int cuCtxSynchronize() {
+        var mh$ = cuCtxSynchronize.handle();
+        try {
+            return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize)
+     * }
+     */
+    public static final class cuMemAlloc_v2 {
+        private cuMemAlloc_v2() {}
+
+        public static final String NAME = "cuMemAlloc_v2";
+        public static final String PROTOTYPE = "CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAlloc_v2$descriptor() {
+        return cuMemAlloc_v2.DESC;
+    }
+
+    public static MethodHandle cuMemAlloc_v2$handle() {
+        return cuMemAlloc_v2.handle();
+    }
+
+    public static MemorySegment cuMemAlloc_v2$address() {
+        return cuMemAlloc_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize)
+     * }
+     */
+    public static int cuMemAlloc_v2(MemorySegment dptr, long bytesize) {
+        var mh$ = cuMemAlloc_v2.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, bytesize);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemFree_v2(CUdeviceptr dptr)
+     * }
+     */
+    public static final class cuMemFree_v2 {
+        private cuMemFree_v2() {}
+
+        public static final String NAME = "cuMemFree_v2";
+        public static final String PROTOTYPE = "CUresult cuMemFree_v2(CUdeviceptr dptr)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemFree_v2$descriptor() {
+        return cuMemFree_v2.DESC;
+    }
+
+    public static MethodHandle cuMemFree_v2$handle() {
+        return cuMemFree_v2.handle();
+    }
+
+    public static MemorySegment cuMemFree_v2$address() {
+        return cuMemFree_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemFree_v2(CUdeviceptr dptr)
+     * }
+     */
+    public static int cuMemFree_v2(long dptr) {
+        var mh$ = cuMemFree_v2.handle();
+        try {
+            return (int) mh$.invokeExact(dptr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemGetInfo_v2(size_t *free, size_t *total)
+     * }
+     */
+    public static final class cuMemGetInfo_v2 {
+        private cuMemGetInfo_v2() {}
+
+        public static final String NAME = "cuMemGetInfo_v2";
+        public static final String PROTOTYPE = "CUresult cuMemGetInfo_v2(size_t *free, size_t *total)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemGetInfo_v2$descriptor() {
+        return cuMemGetInfo_v2.DESC;
+    }
+
+    public static MethodHandle cuMemGetInfo_v2$handle() {
+        return cuMemGetInfo_v2.handle();
+    }
+
+    public static MemorySegment cuMemGetInfo_v2$address() {
+        return cuMemGetInfo_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemGetInfo_v2(size_t *free, size_t *total)
+     * }
+     */
+    public static int cuMemGetInfo_v2(MemorySegment free, MemorySegment total) {
+        var mh$ = cuMemGetInfo_v2.handle();
+        try {
+            return (int) mh$.invokeExact(free, total);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemGetAddressRange_v2(CUdeviceptr *pbase, size_t *psize, CUdeviceptr dptr)
+     * }
+     */
+    public static final class cuMemGetAddressRange_v2 {
+        private cuMemGetAddressRange_v2() {}
+
+        public static final String NAME = "cuMemGetAddressRange_v2";
+        public static final String PROTOTYPE = "CUresult cuMemGetAddressRange_v2(CUdeviceptr *pbase, size_t *psize, CUdeviceptr dptr)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemGetAddressRange_v2$descriptor() {
+        return cuMemGetAddressRange_v2.DESC;
+    }
+
+    public static MethodHandle cuMemGetAddressRange_v2$handle() {
+        return cuMemGetAddressRange_v2.handle();
+    }
+
+    public static MemorySegment cuMemGetAddressRange_v2$address() {
+        return cuMemGetAddressRange_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemGetAddressRange_v2(CUdeviceptr *pbase, size_t *psize, CUdeviceptr dptr)
+     * }
+     */
+    public static int cuMemGetAddressRange_v2(MemorySegment pbase, MemorySegment psize, long dptr) {
+        var mh$ = cuMemGetAddressRange_v2.handle();
+        try {
+            return (int) mh$.invokeExact(pbase, psize, dptr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)
+     * }
+     */
+    public static final class cuLaunchKernel {
+        private cuLaunchKernel() {}
+
+        public static final String NAME = "cuLaunchKernel";
+        public static final String PROTOTYPE = "CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuLaunchKernel$descriptor() {
+        return cuLaunchKernel.DESC;
+    }
+
+    public static MethodHandle cuLaunchKernel$handle() {
+        return cuLaunchKernel.handle();
+    }
+
+    public static MemorySegment cuLaunchKernel$address() {
+        return cuLaunchKernel.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)
+     * }
+     */
+    public static int cuLaunchKernel(MemorySegment f, int gridDimX, int gridDimY, int gridDimZ, int blockDimX, int blockDimY, int blockDimZ, int sharedMemBytes, MemorySegment hStream, MemorySegment kernelParams, MemorySegment extra) {
+        var mh$ = cuLaunchKernel.handle();
+        try {
+            return (int) mh$.invokeExact(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes, hStream, kernelParams, extra);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)
+     * }
+     */
+    public static final class cuLaunchKernel_ptsz {
+        private cuLaunchKernel_ptsz() {}
+
+        public static final String NAME = "cuLaunchKernel_ptsz";
+        public static final String PROTOTYPE = "CUresult cuLaunchKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuLaunchKernel_ptsz$descriptor() {
+        return cuLaunchKernel_ptsz.DESC;
+    }
+
+    public static MethodHandle cuLaunchKernel_ptsz$handle() {
+        return cuLaunchKernel_ptsz.handle();
+    }
+
+    public static MemorySegment cuLaunchKernel_ptsz$address() {
+        return cuLaunchKernel_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams, void **extra)
+     * }
+     */
+    public static int cuLaunchKernel_ptsz(MemorySegment f, int gridDimX, int gridDimY, int gridDimZ, int blockDimX, int blockDimY, int blockDimZ, int sharedMemBytes, MemorySegment hStream, MemorySegment kernelParams, MemorySegment extra) {
+        var mh$ = cuLaunchKernel_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes, hStream, kernelParams, extra);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGetProcAddress_v2(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags, CUdriverProcAddressQueryResult *symbolStatus)
+     * }
+     */
+    public static final class cuGetProcAddress_v2 {
+        private cuGetProcAddress_v2() {}
+
+        public static final String NAME = "cuGetProcAddress_v2";
+        public static final String PROTOTYPE = "CUresult cuGetProcAddress_v2(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags, CUdriverProcAddressQueryResult *symbolStatus)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_LONG, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuGetProcAddress_v2$descriptor() {
+        return cuGetProcAddress_v2.DESC;
+    }
+
+    public static MethodHandle cuGetProcAddress_v2$handle() {
+        return cuGetProcAddress_v2.handle();
+    }
+
+    public static MemorySegment cuGetProcAddress_v2$address() {
+        return cuGetProcAddress_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGetProcAddress_v2(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags, CUdriverProcAddressQueryResult *symbolStatus)
+     * }
+     */
+    public static int cuGetProcAddress_v2(MemorySegment symbol, MemorySegment pfn, int cudaVersion, long flags, MemorySegment symbolStatus) {
+        var mh$ = cuGetProcAddress_v2.handle();
+        try {
+            return (int) mh$.invokeExact(symbol, pfn, cudaVersion, flags, symbolStatus);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGetErrorName(CUresult error, const char **pStr)
+     * }
+     */
+    public static final class cuGetErrorName {
+        private cuGetErrorName() {}
+
+        public static final String NAME = "cuGetErrorName";
+        public static final String PROTOTYPE = "CUresult cuGetErrorName(CUresult error, const char **pStr)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuGetErrorName$descriptor() {
+        return cuGetErrorName.DESC;
+    }
+
+    public static MethodHandle cuGetErrorName$handle() {
+        return cuGetErrorName.handle();
+    }
+
+    public static MemorySegment cuGetErrorName$address() {
+        return cuGetErrorName.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGetErrorName(CUresult error, const char **pStr)
+     * }
+     */
+    public static int cuGetErrorName(int error, MemorySegment pStr) {
+        var mh$ = cuGetErrorName.handle();
+        try {
+            return (int) mh$.invokeExact(error, pStr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGetErrorString(CUresult error, const char **pStr)
+     * }
+     */
+    public static final class cuGetErrorString {
+        private cuGetErrorString() {}
+
+        public static final String NAME = "cuGetErrorString";
+        public static final String PROTOTYPE = "CUresult cuGetErrorString(CUresult error, const char **pStr)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuGetErrorString$descriptor() {
+        return cuGetErrorString.DESC;
+    }
+
+    public static MethodHandle cuGetErrorString$handle() {
+        return cuGetErrorString.handle();
+    }
+
+    public static MemorySegment cuGetErrorString$address() {
+        return cuGetErrorString.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGetErrorString(CUresult error, const char **pStr)
+     * }
+     */
+    public static int cuGetErrorString(int error, MemorySegment pStr) {
+        var mh$ = cuGetErrorString.handle();
+        try {
+            return (int) mh$.invokeExact(error, pStr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+}

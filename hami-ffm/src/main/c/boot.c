@@ -1,0 +1,289 @@
+/*
+ * The JVM boot: once, on a thread of its own, only when a call needs a decision. JNI_CreateJavaVM with -javaagent is
+ * the only JNI in the product; the agent's premain installs the hooks before JNI_CreateJavaVM returns.
+ */
+#define _GNU_SOURCE
+#include "hami.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <jni.h>
+#include <limits.h>
+#include <link.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define BOOT_STACK_BYTES (8u << 20)
+#define DEFAULT_TIMEOUT_MS 30000L
+
+static atomic_int state = HAMI_BOOT_IDLE;
+static pthread_once_t boot_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t boot_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t boot_done = PTHREAD_COND_INITIALIZER;
+static char message[512] = "the JVM did not start";
+static char dist[PATH_MAX];
+
+static atomic_int agent_ok = -1;
+
+static void report(int ok, const char *text) {
+    if (!ok && text != NULL) {
+        snprintf(message, sizeof message, "%s", text);
+    }
+    atomic_store(&agent_ok, ok != 0);
+}
+
+static struct hami_bridge bridge = {
+    .magic = HAMI_BRIDGE_MAGIC,
+    .version = HAMI_BRIDGE_VERSION,
+    .real_symbol = hami_real,
+    .install = hami_install,
+    .report = report,
+    .dist = dist,
+};
+
+const char *hami_boot_message(void) {
+    return message;
+}
+
+/* 0: no limit asked for (pure pass-through, never a JVM); 1: limits set; 2: HAMI_HOOK_ALL, every export upcalls. */
+int hami_limited(void) {
+    static atomic_int limited = -1;
+    int value = atomic_load_explicit(&limited, memory_order_relaxed);
+    if (value >= 0) {
+        return value;
+    }
+    value = 0;
+    static const char prefix[] = "CUDA_DEVICE_MEMORY_LIMIT";
+    for (char **env = environ; env != NULL && *env != NULL; env++) {
+        if (strncmp(*env, prefix, sizeof prefix - 1) == 0) {
+            const char *eq = strchr(*env, '=');
+            /* any value but "" and "0" needs Java: it alone parses, and refuses what it cannot parse */
+            if (eq != NULL && eq[1] != '\0' && strcmp(eq + 1, "0") != 0) {
+                value = 1;
+            }
+        }
+    }
+    const char *all = getenv("HAMI_HOOK_ALL");
+    if (all != NULL && strcmp(all, "1") == 0) {
+        value = 2;
+    }
+    atomic_store_explicit(&limited, value, memory_order_relaxed);
+    return value;
+}
+
+static void finish(int result) {
+    pthread_mutex_lock(&boot_mutex);
+    atomic_store(&state, result);
+    pthread_cond_broadcast(&boot_done);
+    pthread_mutex_unlock(&boot_mutex);
+}
+
+static int fail(const char *fmt, const char *arg) {
+    snprintf(message, sizeof message, fmt, arg);
+    return HAMI_BOOT_FAILED;
+}
+
+static int find_jvm(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    (void)data;
+    return info->dlpi_name != NULL && strstr(info->dlpi_name, "libjvm.so") != NULL;
+}
+
+static int add_option(JavaVMOption *options, int count, const char *fmt, const char *arg) {
+    char *text = NULL;
+    if (asprintf(&text, fmt, arg) < 0) {
+        return count;
+    }
+    options[count].optionString = text;
+    options[count].extraInfo = NULL;
+    return count + 1;
+}
+
+static int create_jvm(void) {
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/runtime/lib/server/libjvm.so", dist);
+    if (access(path, R_OK) != 0) {
+        return fail("the bundled Java runtime is missing (%s): reinstall the hami-ffm distribution", path);
+    }
+    char agent[PATH_MAX + 64];
+    snprintf(agent, sizeof agent, "%s/lib/hami-ffm.jar", dist);
+    if (access(agent, R_OK) != 0) {
+        /* a JVM that cannot load its agent exits the process: never let it try */
+        return fail("the agent jar is missing (%s): reinstall the hami-ffm distribution", agent);
+    }
+    void *jvm = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (jvm == NULL) {
+        return fail("cannot load the bundled Java runtime: %s", dlerror());
+    }
+    typedef jint (*create_fn)(JavaVM **, void **, void *);
+    create_fn create = (create_fn)hami_real_dlsym(jvm, "JNI_CreateJavaVM");
+    if (create == NULL) {
+        return fail("the bundled runtime has no JNI_CreateJavaVM: %s", path);
+    }
+
+    char bridge_address[32];
+    snprintf(bridge_address, sizeof bridge_address, "%p", (void *)&bridge);
+    JavaVMOption options[32];
+    int n = 0;
+    n = add_option(options, n, "-javaagent:%s", agent);
+    n = add_option(options, n, "-Dhami.bridge=%s", bridge_address);
+    n = add_option(options, n, "-Dhami.dist=%s", dist);
+    n = add_option(options, n, "%s", "--enable-native-access=ALL-UNNAMED");
+    n = add_option(options, n, "%s", "-Xrs");                         /* the host owns SIGINT, SIGTERM, SIGHUP, SIGQUIT */
+    n = add_option(options, n, "%s", "-XX:-UsePerfData");             /* no /tmp/hsperfdata files */
+    n = add_option(options, n, "%s", "-XX:+DisableAttachMechanism");  /* no attach listener, no socket files */
+    n = add_option(options, n, "%s", "-XX:+DisplayVMOutputToStderr"); /* nothing on the host's stdout, ever */
+    n = add_option(options, n, "%s", "-Xlog:disable");
+    n = add_option(options, n, "%s", "-Xlog:all=warning:stderr");
+    n = add_option(options, n, "%s", "-XX:+UseSerialGC");
+    n = add_option(options, n, "%s", "-Xms8m");
+    n = add_option(options, n, "%s", "-Xmx64m");
+    n = add_option(options, n, "%s", "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log");
+    char *extra = getenv("HAMI_JVM_OPTIONS"); /* for diagnosis: space-separated, appended last */
+    char *copy = extra == NULL ? NULL : strdup(extra);
+    for (char *save = NULL, *tok = copy == NULL ? NULL : strtok_r(copy, " ", &save); tok != NULL && n < 32;
+         tok = strtok_r(NULL, " ", &save)) {
+        n = add_option(options, n, "%s", tok);
+    }
+
+    JavaVMInitArgs args = {.version = JNI_VERSION_21, .nOptions = n, .options = options, .ignoreUnrecognized = JNI_FALSE};
+    JavaVM *vm = NULL;
+    void *env = NULL;
+    jint created = create(&vm, &env, &args);
+    for (int i = 0; i < n; i++) {
+        free(options[i].optionString);
+    }
+    free(copy);
+    if (created != JNI_OK) {
+        snprintf(message, sizeof message, "JNI_CreateJavaVM failed (%d)", (int)created);
+        return HAMI_BOOT_FAILED;
+    }
+    (*vm)->DetachCurrentThread(vm);
+    if (atomic_load(&agent_ok) != 1) {
+        if (atomic_load(&agent_ok) < 0) {
+            snprintf(message, sizeof message, "the agent did not report (is %s the hami-ffm agent?)", agent);
+        }
+        return HAMI_BOOT_FAILED;
+    }
+    return HAMI_BOOT_READY;
+}
+
+static void *boot_main(void *unused) {
+    (void)unused;
+    int result = create_jvm();
+    if (result != HAMI_BOOT_READY) {
+        hami_log("%s", message);
+    }
+    finish(result);
+    return NULL;
+}
+
+static int locate_dist(void) {
+    Dl_info self;
+    char resolved[PATH_MAX];
+    if (!dladdr((void *)hami_boot_wait, &self) || self.dli_fname == NULL || realpath(self.dli_fname, resolved) == NULL) {
+        return -1;
+    }
+    for (int up = 0; up < 2; up++) { /* <dist>/lib/libhami.so -> <dist> */
+        char *slash = strrchr(resolved, '/');
+        if (slash == NULL) {
+            return -1;
+        }
+        *slash = '\0';
+    }
+    snprintf(dist, sizeof dist, "%s", resolved);
+    return 0;
+}
+
+static void start_boot(void) {
+    atomic_store(&state, HAMI_BOOT_RUNNING);
+    if (dl_iterate_phdr(find_jvm, NULL)) {
+        /* a second JNI_CreateJavaVM in one process fails: the JVM already here must run the agent itself */
+        finish(fail("a JVM is already loaded in this process: start it with -javaagent:%s/lib/hami-ffm.jar", dist));
+        return;
+    }
+    if (locate_dist() != 0) {
+        finish(fail("cannot find the hami-ffm distribution around libhami.so%s", ""));
+        return;
+    }
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, BOOT_STACK_BYTES);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* JVM threads inherit this mask: host signals stay with host threads */
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    pthread_t thread;
+    int err = pthread_create(&thread, &attr, boot_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    pthread_attr_destroy(&attr);
+    if (err != 0) {
+        finish(fail("cannot start the boot thread: %s", strerror(err)));
+    }
+}
+
+static long timeout_ms(void) {
+    const char *text = getenv("HAMI_BOOT_TIMEOUT_MS");
+    long value = text == NULL ? 0 : strtol(text, NULL, 10);
+    return value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
+int hami_boot_wait(void) {
+    int current = atomic_load(&state);
+    if (current == HAMI_BOOT_READY || current == HAMI_BOOT_FAILED || current == HAMI_BOOT_FORKED) {
+        return current;
+    }
+    pthread_once(&boot_once, start_boot);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    long ms = timeout_ms();
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&boot_mutex);
+    while ((current = atomic_load(&state)) == HAMI_BOOT_RUNNING) {
+        if (pthread_cond_timedwait(&boot_done, &boot_mutex, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&boot_mutex);
+    if (current == HAMI_BOOT_RUNNING) {
+        static atomic_int reported;
+        if (!atomic_exchange(&reported, 1)) {
+            hami_log("the JVM did not start within %ld ms (HAMI_BOOT_TIMEOUT_MS)", ms);
+        }
+        return HAMI_BOOT_FAILED; /* this call fails; a later one sees the boot once it completes */
+    }
+    return current;
+}
+
+/* A child of a booted or booting parent has the hook table but none of the JVM's threads: no upcall may run. */
+static void after_fork_in_child(void) {
+    int current = atomic_load(&state);
+    if (current == HAMI_BOOT_RUNNING || current == HAMI_BOOT_READY) {
+        hami_clear_hooks();
+        snprintf(message, sizeof message, "%s",
+                 "this process was forked from one whose JVM was running; CUDA needs exec after fork");
+        pthread_mutex_t fresh_mutex = PTHREAD_MUTEX_INITIALIZER;
+        pthread_cond_t fresh_cond = PTHREAD_COND_INITIALIZER;
+        boot_mutex = fresh_mutex;
+        boot_done = fresh_cond;
+        atomic_store(&state, HAMI_BOOT_FORKED);
+    }
+}
+
+__attribute__((constructor)) static void hami_init(void) {
+    pthread_atfork(NULL, NULL, after_fork_in_child);
+}

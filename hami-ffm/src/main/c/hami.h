@@ -1,0 +1,77 @@
+/* hami-ffm trampoline: internal declarations shared by its translation units. */
+#ifndef HAMI_H
+#define HAMI_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <cuda.h>
+
+#define HAMI_HIDDEN __attribute__((visibility("hidden")))
+
+/*
+ * The driver functions the trampoline exports and lets Java hook, as X(name, params, args).
+ * Until Java installs a hook, each export passes straight to the real driver.
+ */
+#define HAMI_HOOKS(X)                                                                                          \
+    X(cuInit, (unsigned int flags), (flags))                                                                   \
+    X(cuMemAlloc_v2, (CUdeviceptr * dptr, size_t bytesize), (dptr, bytesize))                                  \
+    X(cuMemFree_v2, (CUdeviceptr dptr), (dptr))                                                                \
+    X(cuMemGetInfo_v2, (size_t * free_bytes, size_t * total_bytes), (free_bytes, total_bytes))                 \
+    X(cuDeviceTotalMem_v2, (size_t * bytes, CUdevice dev), (bytes, dev))                                       \
+    X(cuLaunchKernel,                                                                                          \
+      (CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,      \
+       unsigned int bz, unsigned int shmem, CUstream stream, void **params, void **extra),                     \
+      (f, gx, gy, gz, bx, by, bz, shmem, stream, params, extra))                                               \
+    X(cuLaunchKernel_ptsz,                                                                                     \
+      (CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,      \
+       unsigned int bz, unsigned int shmem, CUstream stream, void **params, void **extra),                     \
+      (f, gx, gy, gz, bx, by, bz, shmem, stream, params, extra))
+
+enum hami_hook_id {
+#define HAMI_ID(name, params, args) HAMI_ID_##name,
+    HAMI_HOOKS(HAMI_ID)
+#undef HAMI_ID
+    HAMI_HOOK_COUNT
+};
+
+/* Boot states, as the exports see them. */
+enum hami_boot_state {
+    HAMI_BOOT_IDLE = 0,     /* no JVM, none asked for */
+    HAMI_BOOT_RUNNING = 1,  /* the boot thread is creating the JVM */
+    HAMI_BOOT_READY = 2,    /* Java has installed what it decided to install */
+    HAMI_BOOT_FAILED = 3,   /* enforcement impossible: decision calls fail with a message */
+    HAMI_BOOT_FORKED = 4    /* a child of a booted or booting parent: no JVM here */
+};
+
+/*
+ * What Java receives, by address, in the system property hami.bridge (never through a symbol lookup).
+ * docs/trampoline.md draws it; io.hami.boot.Bridge reads it at these offsets.
+ */
+struct hami_bridge {
+    uint32_t magic;                                  /*  0: HAMI_BRIDGE_MAGIC */
+    uint32_t version;                                /*  4: HAMI_BRIDGE_VERSION */
+    void *(*real_symbol)(const char *name);          /*  8: the real driver's export, or NULL */
+    int (*install)(const char *name, void *hook);    /* 16: 0, or -1 for a name the trampoline does not export */
+    void (*report)(int ok, const char *message);     /* 24: the agent's verdict, before premain returns */
+    const char *dist;                                /* 32: the distribution's root directory */
+};
+#define HAMI_BRIDGE_MAGIC 0x48414d42u /* "HAMB" */
+#define HAMI_BRIDGE_VERSION 1u
+
+/* trampoline.c */
+HAMI_HIDDEN void *hami_real(const char *name);
+HAMI_HIDDEN int hami_exported(const char *name);
+HAMI_HIDDEN void *hami_export_for(const char *name, void *found);
+HAMI_HIDDEN int hami_install(const char *name, void *hook);
+HAMI_HIDDEN void hami_clear_hooks(void);
+HAMI_HIDDEN void hami_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* dlsym.c */
+HAMI_HIDDEN void *hami_real_dlsym(void *handle, const char *name);
+
+/* boot.c */
+HAMI_HIDDEN int hami_limited(void);
+HAMI_HIDDEN int hami_boot_wait(void);
+HAMI_HIDDEN const char *hami_boot_message(void);
+
+#endif

@@ -1,0 +1,90 @@
+package io.hami.boot;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The trampoline's side of the boot, handed over by address in the system property {@code hami.bridge}: real driver
+ * addresses, the hook table, and the verdict channel. Java never finds the driver through a {@code SymbolLookup}
+ * (the trampoline's {@code dlsym} override would answer with our own exports). Layout: {@code struct hami_bridge} in
+ * {@code hami-ffm/src/main/c/hami.h}, drawn in {@code docs/trampoline.md}.
+ */
+public final class Bridge {
+    public static final String PROPERTY = "hami.bridge";
+    static final int MAGIC = 0x48414d42;
+    static final int VERSION = 1;
+    static final long SIZE = 40;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final MethodHandle realSymbol;
+    private final MethodHandle install;
+    private final MethodHandle report;
+    private final String dist;
+
+    private Bridge(MemorySegment bridge) {
+        int magic = bridge.get(ValueLayout.JAVA_INT, 0);
+        int version = bridge.get(ValueLayout.JAVA_INT, 4);
+        if (magic != MAGIC || version != VERSION) {
+            throw new IllegalStateException("the trampoline's bridge is not the one this agent speaks (magic 0x"
+                    + Integer.toHexString(magic) + ", version " + version + "): libhami.so and hami-ffm.jar must "
+                    + "come from the same distribution");
+        }
+        realSymbol = LINKER.downcallHandle(bridge.get(ValueLayout.ADDRESS, 8),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        install = LINKER.downcallHandle(bridge.get(ValueLayout.ADDRESS, 16),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        report = LINKER.downcallHandle(bridge.get(ValueLayout.ADDRESS, 24),
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        dist = bridge.get(ValueLayout.ADDRESS, 32).reinterpret(4096).getString(0);
+    }
+
+    /** The bridge of the trampoline that booted this JVM, or null when this JVM was not booted by one. */
+    public static Bridge fromSystemProperty() {
+        String text = System.getProperty(PROPERTY);
+        if (text == null) {
+            return null;
+        }
+        long address = Long.parseUnsignedLong(text.startsWith("0x") ? text.substring(2) : text, 16);
+        return new Bridge(MemorySegment.ofAddress(address).reinterpret(SIZE));
+    }
+
+    public String dist() {
+        return dist;
+    }
+
+    /** The real driver's function called {@code name}, or {@link MemorySegment#NULL}. */
+    public MemorySegment realSymbol(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (MemorySegment) realSymbol.invokeExact(arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot resolve " + name, t);
+        }
+    }
+
+    /** Routes the trampoline's export {@code name} through {@code hook} from now on. */
+    public void install(String name, MemorySegment hook) {
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) install.invokeExact(arena.allocateFrom(name), hook);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot install " + name, t);
+        }
+        if (result != 0) {
+            throw new IllegalStateException("the trampoline does not export " + name);
+        }
+    }
+
+    /** Tells the waiting trampoline whether limits are enforced; a refusal's message is shown to the user. */
+    public void report(boolean ok, String message) {
+        try (Arena arena = Arena.ofConfined()) {
+            report.invokeExact(ok ? 1 : 0, message == null ? MemorySegment.NULL : arena.allocateFrom(message));
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot report to the trampoline", t);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.hami.region;
+
+/**
+ * Named offsets of the shared region, version 1.0. The drawing and the rules live in {@code docs/region.md}; this class
+ * is the one place the numbers are written, and {@code RegionLayoutTest} checks that the two agree.
+ *
+ * <pre>
+ *  0                 HEADER_LENGTH           TENANTS_OFFSET + TENANT_CAPACITY * TENANT_LENGTH
+ *  +-----------------+-----------------------+----------------------------------------------+
+ *  | header (256 B)  | tenant records (64 x) | process slots (1024 x 256 B)                  |
+ *  +-----------------+-----------------------+----------------------------------------------+
+ * </pre>
+ *
+ * All fields are little-endian, naturally aligned; every field another process writes concurrently is read and written
+ * with {@link java.lang.invoke.VarHandle} atomics. Counters written by many processes sit on cache lines of their own.
+ */
+public final class RegionLayout {
+    private RegionLayout() {}
+
+    public static final int CACHE_LINE = 64;
+
+    /** "HAMIFFM\0" read as a little-endian long. */
+    public static final long MAGIC = 0x004D46464D494D48L;
+    public static final int MAJOR_VERSION = 1;
+    public static final int MINOR_VERSION = 0;
+
+    public static final int DEVICE_CAPACITY = 16;
+    public static final int TENANT_CAPACITY = 64;
+    public static final int SLOT_CAPACITY = 1024;
+    public static final int NAME_LENGTH = 64;
+    public static final int COMMAND_LENGTH = 64;
+
+    // ---- header -------------------------------------------------------------------------------------------------
+    public static final int MAGIC_OFFSET = 0;
+    /** Written last with a release store: a reader that sees a non-zero major version sees a complete file. */
+    public static final int MAJOR_VERSION_OFFSET = 8;
+    public static final int MINOR_VERSION_OFFSET = 12;
+    public static final int FILE_LENGTH_OFFSET = 16;
+    public static final int CREATED_MILLIS_OFFSET = 24;
+    public static final int DEVICE_CAPACITY_OFFSET = 32;
+    public static final int TENANT_CAPACITY_OFFSET = 36;
+    public static final int SLOT_CAPACITY_OFFSET = 40;
+    public static final int HEADER_LENGTH_OFFSET = 44;
+    public static final int TENANT_LENGTH_OFFSET = 48;
+    public static final int SLOT_LENGTH_OFFSET = 52;
+    public static final int TENANTS_OFFSET_OFFSET = 56;
+    public static final int SLOTS_OFFSET_OFFSET = 64;
+    public static final int HEADER_LENGTH = 256;
+
+    // ---- record states (tenants and slots) ----------------------------------------------------------------------
+    public static final int STATE_FREE = 0;
+    /** Claimed by CAS, being filled in by its claimer; not yet visible as a tenant or process. */
+    public static final int STATE_CLAIMED = 1;
+    public static final int STATE_ACTIVE = 2;
+
+    // ---- tenant record ------------------------------------------------------------------------------------------
+    public static final int TENANT_STATE_OFFSET = 0;
+    public static final int TENANT_FLAGS_OFFSET = 4;
+    public static final int TENANT_CREATED_MILLIS_OFFSET = 8;
+    public static final int TENANT_PRIORITY_OFFSET = 16;
+    public static final int TENANT_NAME_OFFSET = CACHE_LINE;
+    public static final int TENANT_LIMITS_OFFSET = TENANT_NAME_OFFSET + NAME_LENGTH;
+    public static final int TENANT_SM_SHARES_OFFSET = TENANT_LIMITS_OFFSET + DEVICE_CAPACITY * Long.BYTES;
+    /** One cache line per device: every process of the tenant adds to these. */
+    public static final int TENANT_USED_OFFSET = align(TENANT_SM_SHARES_OFFSET + DEVICE_CAPACITY * Integer.BYTES);
+    public static final int TENANT_LENGTH = TENANT_USED_OFFSET + DEVICE_CAPACITY * CACHE_LINE;
+
+    /** Tenant flag: created by a launch with no {@code --tenant}; may be reclaimed once it has no live process. */
+    public static final int TENANT_FLAG_EPHEMERAL = 1;
+
+    // ---- process slot -------------------------------------------------------------------------------------------
+    public static final int SLOT_STATE_OFFSET = 0;
+    public static final int SLOT_TENANT_OFFSET = 4;
+    public static final int SLOT_PID_OFFSET = 8;
+    public static final int SLOT_START_TIME_OFFSET = 16;
+    public static final int SLOT_PID_NAMESPACE_OFFSET = 24;
+    public static final int SLOT_HEARTBEAT_MILLIS_OFFSET = 32;
+    public static final int SLOT_USED_OFFSET = CACHE_LINE;
+    public static final int SLOT_COMMAND_OFFSET = SLOT_USED_OFFSET + DEVICE_CAPACITY * Long.BYTES;
+    public static final int SLOT_LENGTH = align(SLOT_COMMAND_OFFSET + COMMAND_LENGTH);
+
+    // ---- whole file ---------------------------------------------------------------------------------------------
+    public static final int TENANTS_OFFSET = HEADER_LENGTH;
+    public static final int SLOTS_OFFSET = TENANTS_OFFSET + TENANT_CAPACITY * TENANT_LENGTH;
+    public static final int FILE_LENGTH = SLOTS_OFFSET + SLOT_CAPACITY * SLOT_LENGTH;
+
+    public static long tenantOffset(int tenant) {
+        return TENANTS_OFFSET + (long) tenant * TENANT_LENGTH;
+    }
+
+    public static long tenantLimitOffset(int tenant, int device) {
+        return tenantOffset(tenant) + TENANT_LIMITS_OFFSET + (long) device * Long.BYTES;
+    }
+
+    public static long tenantSmShareOffset(int tenant, int device) {
+        return tenantOffset(tenant) + TENANT_SM_SHARES_OFFSET + (long) device * Integer.BYTES;
+    }
+
+    public static long tenantUsedOffset(int tenant, int device) {
+        return tenantOffset(tenant) + TENANT_USED_OFFSET + (long) device * CACHE_LINE;
+    }
+
+    public static long slotOffset(int slot) {
+        return SLOTS_OFFSET + (long) slot * SLOT_LENGTH;
+    }
+
+    public static long slotUsedOffset(int slot, int device) {
+        return slotOffset(slot) + SLOT_USED_OFFSET + (long) device * Long.BYTES;
+    }
+
+    private static int align(int offset) {
+        return (offset + CACHE_LINE - 1) & -CACHE_LINE;
+    }
+}
