@@ -82,9 +82,10 @@ public final class Bridge {
     /** Tells the waiting trampoline whether limits are enforced; a refusal's message is shown to the user. */
     public void report(boolean ok, String message) {
         try (Arena arena = Arena.ofConfined()) {
-            report.invokeExact(ok ? 1 : 0, message == null ? MemorySegment.NULL : arena.allocateFrom(message));
+            MemorySegment text = message == null ? MemorySegment.NULL : arena.allocateFrom(message);
+            report.invokeExact(ok ? 1 : 0, text);
         } catch (Throwable t) {
-            throw new IllegalStateException("cannot report to the trampoline", t);
+            throw new IllegalStateException("cannot report to the trampoline: " + t, t);
         }
     }
 }
