@@ -8,6 +8,7 @@ import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.ByteSize;
 import io.hami.limits.LimitConfig;
 import io.hami.log.Log;
+import io.hami.region.ProcessInfo;
 import io.hami.region.Region;
 import io.hami.region.RegionException;
 import java.io.PrintStream;
@@ -71,6 +72,15 @@ public final class Agent {
         ProcessInfo self = ProcessInfo.current();
         int tenant = joinTenant(region, config);
         int slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
+        for (int attempt = 0; !region.isTenant(tenant, config.tenant()); attempt++) {
+            // an idle ephemeral tenant was reclaimed between our lookup and our slot: join again
+            region.releaseSlot(slot);
+            if (attempt == 3) {
+                throw new RegionException("tenant '" + config.tenant() + "' keeps disappearing from " + region.path());
+            }
+            tenant = joinTenant(region, config);
+            slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
+        }
         HookContext.set(new HookContext(bridge::realSymbol, region, tenant, slot));
 
         List<String> installed = new ArrayList<>();

@@ -49,6 +49,10 @@ public final class MemoryHooks {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(24, 8));
 
     private static final AllocationTable LIVE = new AllocationTable();
+    /** cudaMalloc's documented alignment; grows to what the driver shows (see learnGranule). */
+    private static final long MIN_GRANULE = 512;
+    private static final long MAX_GRANULE = 1L << 21;
+    private static volatile long granule = MIN_GRANULE;
     private static final AtomicBoolean REFUSAL_SHOWN = new AtomicBoolean();
     private static final AtomicBoolean FAILURE_SHOWN = new AtomicBoolean();
 
@@ -65,29 +69,52 @@ public final class MemoryHooks {
             if (device < 0 || bytesize <= 0 || dptr == 0) {
                 return (int) ALLOC.invokeExact(dptr, bytesize); // the driver's own error for a bad call
             }
-            if (!REGION.tryReserve(TENANT, SLOT, device, bytesize)) {
+            long reserved = roundUp(bytesize, granule);
+            if (reserved < 0 || !REGION.tryReserve(TENANT, SLOT, device, reserved)) {
                 return refuse(device, bytesize);
             }
             int result = (int) ALLOC.invokeExact(dptr, bytesize);
             if (result != CUDA_SUCCESS) {
-                REGION.release(TENANT, SLOT, device, bytesize);
+                REGION.release(TENANT, SLOT, device, reserved);
                 return result;
             }
             long pointer = NATIVE.get(ValueLayout.JAVA_LONG, dptr);
-            long reserved = reservedSize(pointer, bytesize);
-            if (reserved > bytesize && !REGION.tryReserve(TENANT, SLOT, device, reserved - bytesize)) {
-                int ignored = (int) FREE.invokeExact(pointer);
-                REGION.release(TENANT, SLOT, device, bytesize);
-                return refuse(device, reserved);
+            long actual = reservedSize(pointer, reserved);
+            if (actual > reserved) {
+                learnGranule(bytesize, actual);
+                if (!REGION.tryReserve(TENANT, SLOT, device, actual - reserved)) {
+                    int ignored = (int) FREE.invokeExact(pointer);
+                    REGION.release(TENANT, SLOT, device, reserved);
+                    return refuse(device, actual);
+                }
+            } else if (actual < reserved) {
+                REGION.release(TENANT, SLOT, device, reserved - actual);
             }
-            if (reserved < bytesize) {
-                REGION.release(TENANT, SLOT, device, bytesize - reserved);
-            }
-            LIVE.put(pointer, AllocationTable.pack(device, reserved));
+            LIVE.put(pointer, AllocationTable.pack(device, actual));
             return CUDA_SUCCESS;
         } catch (Throwable t) {
             return failure("cuMemAlloc_v2", t);
         }
+    }
+
+    /**
+     * The driver rounds allocations up to a granule we cannot ask for, so reservations use the largest rounding it
+     * has shown so far: after the first allocation of each rounding class, the driver never holds a byte that was not
+     * reserved first (docs/memory.md).
+     */
+    private static void learnGranule(long requested, long actual) {
+        long candidate = granule;
+        while (roundUp(requested, candidate) < actual && candidate < MAX_GRANULE) {
+            candidate <<= 1;
+        }
+        if (candidate > granule) {
+            granule = candidate;
+        }
+    }
+
+    private static long roundUp(long bytes, long granule) {
+        long rounded = (bytes + granule - 1) & -granule;
+        return rounded < bytes ? -1 : rounded;
     }
 
     /** {@code CUresult cuMemFree_v2(CUdeviceptr dptr)} */

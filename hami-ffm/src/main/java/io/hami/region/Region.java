@@ -219,6 +219,7 @@ public final class Region implements AutoCloseable {
             return existing;
         }
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        reclaimIdleTenants();
         for (int t = 0; t < TENANT_CAPACITY; t++) {
             long base = tenantOffset(t);
             if (tenantState(t) == STATE_FREE
@@ -232,6 +233,10 @@ public final class Region implements AutoCloseable {
                     LONG.setVolatile(segment, tenantUsedOffset(t, d), 0L);
                 }
                 segment.set(ValueLayout.JAVA_INT, base + TENANT_FLAGS_OFFSET, ephemeral ? TENANT_FLAG_EPHEMERAL : 0);
+                ProcessInfo owner = ephemeral ? ProcessInfo.current() : new ProcessInfo(0, 0, 0, "");
+                segment.set(ValueLayout.JAVA_LONG, base + TENANT_OWNER_PID_OFFSET, owner.pid());
+                segment.set(ValueLayout.JAVA_LONG, base + TENANT_OWNER_START_TIME_OFFSET, owner.startTime());
+                segment.set(ValueLayout.JAVA_LONG, base + TENANT_OWNER_PID_NAMESPACE_OFFSET, owner.pidNamespace());
                 segment.set(ValueLayout.JAVA_LONG, base + TENANT_CREATED_MILLIS_OFFSET, System.currentTimeMillis());
                 INT.setRelease(segment, base + TENANT_STATE_OFFSET, STATE_ACTIVE);
                 int first = findTenant(name);
@@ -243,6 +248,57 @@ public final class Region implements AutoCloseable {
         }
         throw new RegionException("region " + path + " is full: " + TENANT_CAPACITY + " tenants are active "
                 + "(run 'hami-run status' to see them; join one with --tenant NAME)");
+    }
+
+    /** True while {@code tenant} is an active record called {@code name} (a joiner's check after claiming a slot). */
+    public boolean isTenant(int tenant, String name) {
+        return tenantState(tenant) == STATE_ACTIVE
+                && nameEquals(tenantOffset(tenant) + TENANT_NAME_OFFSET, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Frees ephemeral tenants that have no slot and whose launching process is gone (docs/region.md, "Ephemeral
+     * tenants"). Returns the number freed.
+     */
+    public int reclaimIdleTenants() {
+        long ourNamespace = ProcessInfo.current().pidNamespace();
+        int freed = 0;
+        for (int t = 0; t < TENANT_CAPACITY; t++) {
+            long base = tenantOffset(t);
+            if (tenantState(t) != STATE_ACTIVE || !tenantEphemeral(t) || hasSlots(t) || owner(t).aliveFrom(ourNamespace)) {
+                continue;
+            }
+            if (!INT.compareAndSet(segment, base + TENANT_STATE_OFFSET, STATE_ACTIVE, STATE_CLAIMED)) {
+                continue;
+            }
+            if (hasSlots(t)) { // a process joined between the check and the claim: it keeps its tenant
+                INT.setRelease(segment, base + TENANT_STATE_OFFSET, STATE_ACTIVE);
+                continue;
+            }
+            for (int d = 0; d < DEVICE_CAPACITY; d++) {
+                LONG.setVolatile(segment, tenantUsedOffset(t, d), 0L);
+            }
+            INT.setRelease(segment, base + TENANT_STATE_OFFSET, STATE_FREE);
+            freed++;
+        }
+        return freed;
+    }
+
+    private ProcessInfo owner(int tenant) {
+        long base = tenantOffset(tenant);
+        return new ProcessInfo(segment.get(ValueLayout.JAVA_LONG, base + TENANT_OWNER_PID_OFFSET),
+                segment.get(ValueLayout.JAVA_LONG, base + TENANT_OWNER_START_TIME_OFFSET),
+                segment.get(ValueLayout.JAVA_LONG, base + TENANT_OWNER_PID_NAMESPACE_OFFSET), "");
+    }
+
+    private boolean hasSlots(int tenant) {
+        for (int s = 0; s < SLOT_CAPACITY; s++) {
+            int state = slotState(s);
+            if ((state == STATE_ACTIVE || state == STATE_CLAIMED) && slotTenant(s) == tenant) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int tenantState(int tenant) {

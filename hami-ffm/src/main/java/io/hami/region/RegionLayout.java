@@ -58,6 +58,10 @@ public final class RegionLayout {
     public static final int TENANT_FLAGS_OFFSET = 4;
     public static final int TENANT_CREATED_MILLIS_OFFSET = 8;
     public static final int TENANT_PRIORITY_OFFSET = 16;
+    /** The launching process of an ephemeral tenant: the tenant is reclaimed once it and every slot are gone. */
+    public static final int TENANT_OWNER_PID_OFFSET = 24;
+    public static final int TENANT_OWNER_START_TIME_OFFSET = 32;
+    public static final int TENANT_OWNER_PID_NAMESPACE_OFFSET = 40;
     public static final int TENANT_NAME_OFFSET = CACHE_LINE;
     public static final int TENANT_LIMITS_OFFSET = TENANT_NAME_OFFSET + NAME_LENGTH;
     public static final int TENANT_SM_SHARES_OFFSET = TENANT_LIMITS_OFFSET + DEVICE_CAPACITY * Long.BYTES;

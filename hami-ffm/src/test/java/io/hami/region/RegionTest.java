@@ -174,4 +174,28 @@ class RegionTest {
             assertThat(region.reclaimDeadSlots()).isZero();
         }
     }
+
+    @Test
+    void idle_ephemeral_tenants_whose_launch_is_gone_are_reclaimed_others_stay() throws Exception {
+        try (Region region = Region.openOrCreate(dir.resolve("r"))) {
+            int mine = region.findOrCreateTenant("job-live", new long[] {MIB}, true);
+            int gone = region.findOrCreateTenant("job-gone", new long[] {MIB}, true);
+            int held = region.findOrCreateTenant("job-held", new long[] {MIB}, true);
+            int named = region.findOrCreateTenant("team", new long[] {MIB}, false);
+            // "gone" and "held" were launched by a process that no longer runs: our pid, another start time
+            for (int t : new int[] {gone, held}) {
+                region.segment().set(ValueLayout.JAVA_LONG,
+                        RegionLayout.tenantOffset(t) + RegionLayout.TENANT_OWNER_START_TIME_OFFSET, 1L);
+            }
+            region.claimSlot(held, 1, 1, 1, "still running");
+
+            assertThat(region.reclaimIdleTenants()).isEqualTo(1);
+            assertThat(region.findTenant("job-gone")).isEqualTo(-1);
+            assertThat(region.findTenant("job-live")).isEqualTo(mine);
+            assertThat(region.findTenant("job-held")).isEqualTo(held);
+            assertThat(region.findTenant("team")).isEqualTo(named);
+            assertThat(region.isTenant(gone, "job-gone")).isFalse();
+            assertThat(region.isTenant(mine, "job-live")).isTrue();
+        }
+    }
 }

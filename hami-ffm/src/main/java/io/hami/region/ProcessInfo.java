@@ -1,4 +1,4 @@
-package io.hami.boot;
+package io.hami.region;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,17 @@ import java.nio.file.Path;
  * namespaces (liveness itself comes from the slot lock); the command is for humans.
  */
 public record ProcessInfo(long pid, long startTime, long pidNamespace, String command) {
+    /**
+     * Whether this process still runs, as far as the caller can tell: in the caller's PID namespace, pid and start
+     * time must match; in another namespace nobody can tell, so it counts as alive (never reclaim on doubt).
+     */
+    public boolean aliveFrom(long callerPidNamespace) {
+        if (pidNamespace == 0 || pidNamespace != callerPidNamespace) {
+            return true;
+        }
+        return startTimeOf(Long.toString(pid)) == startTime;
+    }
+
     public static ProcessInfo current() {
         long pid = ProcessHandle.current().pid();
         return new ProcessInfo(pid, readStartTime(), readPidNamespace(), readCommand());
@@ -17,12 +28,17 @@ public record ProcessInfo(long pid, long startTime, long pidNamespace, String co
 
     /** Field 22 of /proc/self/stat (clock ticks since boot); the command name in field 2 may hold spaces. */
     static long readStartTime() {
+        return startTimeOf("self");
+    }
+
+    /** Start time of a process as seen from this PID namespace, or -1 when there is no such process. */
+    public static long startTimeOf(String pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[19]);
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return -1;
         }
     }
 
