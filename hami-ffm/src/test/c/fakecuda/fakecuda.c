@@ -26,7 +26,9 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <search.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,6 +96,7 @@ static struct fc_alloc g_list = {.prev = &g_list, .next = &g_list};
 static uint64_t g_next_hi = FC_HI_BASE;
 static uint64_t g_next_lo = FC_LO_BASE;
 static uint64_t g_proc_live[FAKECUDA_MAX_DEVICES];
+static struct fakecuda_ledger_proc *g_me; /* this process's entry in the ledger, if any */
 static uint64_t g_proc_count[FAKECUDA_MAX_DEVICES];
 
 static void fc_setup_once(void);
@@ -154,6 +157,72 @@ static int env_u64(const char *name, uint64_t *out, uint64_t min, uint64_t max, 
     return 0;
 }
 
+static void proc_claim(void)
+{
+    g_me = NULL;
+    for (int i = 0; g_ledger && i < FAKECUDA_LEDGER_PROCS; i++) {
+        uint64_t expect = 0;
+        if (atomic_compare_exchange_strong(&g_ledger->procs[i].pid, &expect, (uint64_t)getpid())) {
+            g_me = &g_ledger->procs[i];
+            return;
+        }
+    }
+}
+
+/* Gives back what processes that died without exiting (SIGKILL) held, as the kernel driver does. Ledger lock held. */
+static void reap_dead_locked(void)
+{
+    for (int i = 0; g_ledger && i < FAKECUDA_LEDGER_PROCS; i++) {
+        struct fakecuda_ledger_proc *p = &g_ledger->procs[i];
+        uint64_t pid = atomic_load(&p->pid);
+        if (pid == 0 || pid == UINT64_MAX || pid == (uint64_t)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        if (!atomic_compare_exchange_strong(&p->pid, &pid, UINT64_MAX))
+            continue;
+        for (int d = 0; d < FAKECUDA_MAX_DEVICES; d++)
+            atomic_fetch_sub(&g_ledger->dev[d].live, atomic_exchange(&p->live[d], 0));
+        atomic_fetch_add(&g_ledger->reaped, 1);
+        atomic_store(&p->pid, 0);
+    }
+}
+
+static void ledger_lock(void)
+{
+    if (!g_ledger)
+        return;
+    if (atomic_load(&g_ledger->lock_state) != 2) {
+        uint64_t unset = 0;
+        if (atomic_compare_exchange_strong(&g_ledger->lock_state, &unset, 1)) {
+            pthread_mutexattr_t attr;
+            pthread_mutexattr_init(&attr);
+            pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+            pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+            pthread_mutex_init(&g_ledger->lock, &attr);
+            pthread_mutexattr_destroy(&attr);
+            atomic_store(&g_ledger->lock_state, 2);
+        }
+        while (atomic_load(&g_ledger->lock_state) != 2)
+            sched_yield();
+    }
+    if (pthread_mutex_lock(&g_ledger->lock) == EOWNERDEAD) {
+        /* its owner died mid-update: the processes' own counts are the truth */
+        for (int d = 0; d < FAKECUDA_MAX_DEVICES; d++) {
+            uint64_t sum = 0;
+            for (int i = 0; i < FAKECUDA_LEDGER_PROCS; i++)
+                if (atomic_load(&g_ledger->procs[i].pid) != 0)
+                    sum += atomic_load(&g_ledger->procs[i].live[d]);
+            atomic_store(&g_ledger->dev[d].live, sum);
+        }
+        pthread_mutex_consistent(&g_ledger->lock);
+    }
+}
+
+static void ledger_unlock(void)
+{
+    if (g_ledger)
+        pthread_mutex_unlock(&g_ledger->lock);
+}
+
 static int ledger_attach(const char *path)
 {
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -192,6 +261,7 @@ static int ledger_attach(const char *path)
         atomic_store(&l->dev[d].total, g_total);
     g_ledger = l;
     g_acct = l->dev;
+    proc_claim();
     return 0;
 }
 
@@ -206,6 +276,7 @@ static void fc_atfork_child(void)
     g_list.prev = g_list.next = &g_list;
     memset(g_proc_live, 0, sizeof g_proc_live);
     memset(g_proc_count, 0, sizeof g_proc_count);
+    proc_claim();
     pthread_mutex_unlock(&g_lock);
 }
 
@@ -249,11 +320,18 @@ __attribute__((destructor)) static void fc_destructor(void)
 {
     pthread_mutex_lock(&g_lock);
     if (g_acct != g_local) {
+        ledger_lock();
         for (int d = 0; d < FAKECUDA_MAX_DEVICES; d++) {
             atomic_fetch_sub(&g_acct[d].live, g_proc_live[d]);
             atomic_fetch_add(&g_acct[d].frees, g_proc_count[d]);
             atomic_store(&g_local[d].live, g_proc_live[d]);
+            if (g_me)
+                atomic_store(&g_me->live[d], 0);
         }
+        if (g_me)
+            atomic_store(&g_me->pid, 0);
+        g_me = NULL;
+        ledger_unlock();
         g_acct = g_local;
     }
     pthread_mutex_unlock(&g_lock);
@@ -285,7 +363,13 @@ static void release_locked(struct fc_alloc *a)
     tdelete(a, &g_tree, range_cmp);
     a->prev->next = a->next;
     a->next->prev = a->prev;
+    if (g_acct != g_local)
+        ledger_lock();
     atomic_fetch_sub(&g_acct[a->dev].live, a->size);
+    if (g_me && g_acct != g_local)
+        atomic_fetch_sub(&g_me->live[a->dev], a->size);
+    if (g_acct != g_local)
+        ledger_unlock();
     atomic_fetch_add(&g_acct[a->dev].frees, 1);
     g_proc_live[a->dev] -= a->size;
     g_proc_count[a->dev]--;
@@ -328,16 +412,29 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
     uint64_t size = (bytes + g_granule - 1) / g_granule * g_granule;
 
     pthread_mutex_lock(&g_lock);
+    if (g_acct != g_local) {
+        ledger_lock();
+        reap_dead_locked();
+    }
     struct fakecuda_ledger_dev *acct = &g_acct[d];
     /* Reserve against the device total first; with a ledger this is a
      * cross-process CAS, so concurrent processes cannot overcommit. */
     uint64_t live = atomic_load(&acct->live);
     do {
         if (live + size > g_total || live + size < live) {
+            if (g_acct != g_local)
+                ledger_unlock();
             pthread_mutex_unlock(&g_lock);
             goto oom_unlocked;
         }
     } while (!atomic_compare_exchange_weak(&acct->live, &live, live + size));
+    if (g_me && g_acct != g_local)
+        atomic_fetch_add(&g_me->live[d], size);
+    uint64_t now = live + size, hwm = atomic_load(&acct->hwm);
+    while (hwm < now && !atomic_compare_exchange_weak(&acct->hwm, &hwm, now))
+        ;
+    if (g_acct != g_local)
+        ledger_unlock();
 
     uint64_t *cursor = legacy ? &g_next_lo : &g_next_hi;
     uint64_t base = (*cursor + FC_ADDR_ALIGN - 1) & ~(FC_ADDR_ALIGN - 1);
@@ -349,7 +446,13 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
         a->ctx = ctx;
     }
     if (!a || !tsearch(a, &g_tree, range_cmp)) {
+        if (g_acct != g_local)
+            ledger_lock();
         atomic_fetch_sub(&acct->live, size);
+        if (g_me && g_acct != g_local)
+            atomic_fetch_sub(&g_me->live[d], size);
+        if (g_acct != g_local)
+            ledger_unlock();
         pthread_mutex_unlock(&g_lock);
         free(a);
         goto oom_unlocked;
@@ -362,9 +465,6 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
     g_proc_live[d] += size;
     g_proc_count[d]++;
     atomic_fetch_add(&acct->allocs, 1);
-    uint64_t now = live + size, hwm = atomic_load(&acct->hwm);
-    while (hwm < now && !atomic_compare_exchange_weak(&acct->hwm, &hwm, now))
-        ;
     pthread_mutex_unlock(&g_lock);
     *dptr = base;
     return CUDA_SUCCESS;

@@ -12,14 +12,16 @@
 #ifndef FAKECUDA_LEDGER_H
 #define FAKECUDA_LEDGER_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 /* "FCLEDG" followed by the layout version (01). */
-#define FAKECUDA_LEDGER_MAGIC 0x46434c4544470001ULL
-#define FAKECUDA_LEDGER_VERSION 1
+#define FAKECUDA_LEDGER_MAGIC 0x46434c4544470002ULL
+#define FAKECUDA_LEDGER_VERSION 2
 #define FAKECUDA_MAX_DEVICES 16
 #define FAKECUDA_LEDGER_MAX_FUNCS 128
+#define FAKECUDA_LEDGER_PROCS 256
 
 /* Every function the fake driver exports, in ledger slot order. */
 #define FAKECUDA_FUNCS(X)            \
@@ -87,15 +89,28 @@ struct fakecuda_ledger_dev {
     uint64_t reserved[9];
 };
 
+/* What one live process holds, so that a process killed by SIGKILL gives its memory back like with a real driver
+ * (the kernel driver frees a dead process's memory): any process reaps dead entries before it allocates. */
+struct fakecuda_ledger_proc {
+    _Atomic uint64_t pid; /* 0: free; UINT64_MAX: being reaped */
+    _Atomic uint64_t live[FAKECUDA_MAX_DEVICES];
+};
+
 struct fakecuda_ledger {
     _Atomic uint64_t magic;    /* FAKECUDA_LEDGER_MAGIC once any process attached */
     _Atomic uint64_t devices;  /* largest device count any attached process used */
     _Atomic uint64_t attaches; /* processes that mapped the ledger */
-    uint64_t reserved[5];
+    _Atomic uint64_t reaped;   /* dead processes whose memory was given back */
+    _Atomic uint64_t lock_state; /* 0: lock not set up, 1: being set up, 2: ready */
+    uint64_t reserved[3];
     struct fakecuda_ledger_dev dev[FAKECUDA_MAX_DEVICES];
     /* Calls per exported function, indexed by enum fakecuda_fn, counted on
      * entry (also calls that fail, e.g. before cuInit). */
     _Atomic uint64_t calls[FAKECUDA_LEDGER_MAX_FUNCS];
+    struct fakecuda_ledger_proc procs[FAKECUDA_LEDGER_PROCS];
+    /* Process-shared robust mutex over live/hwm and procs: a process killed inside an update leaves the others a
+     * way to repair (the sum of the processes' live bytes is the truth). */
+    pthread_mutex_t lock;
 };
 
 static const char *const fakecuda_fn_names[FAKECUDA_FN_COUNT] = {

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     if (devices > FAKECUDA_MAX_DEVICES)
         devices = FAKECUDA_MAX_DEVICES;
     printf("attaches=%" PRIu64 "\n", atomic_load(&l->attaches));
+    printf("reaped=%" PRIu64 "\n", atomic_load(&l->reaped));
     printf("devices=%" PRIu64 "\n", devices);
     for (uint64_t d = 0; d < devices; d++) {
         struct fakecuda_ledger_dev *v = &l->dev[d];

@@ -31,6 +31,8 @@ import java.util.Map;
 public final class Agent {
     /** Set to 1 to route every export through Java, limit or not (measures the upcall path). */
     public static final String HOOK_ALL_VARIABLE = "HAMI_HOOK_ALL";
+    static final String EXIT_HOOK = "hami_exit";
+    static final long RECLAIM_PERIOD_MILLIS = 2_000;
 
     private Agent() {}
 
@@ -99,6 +101,9 @@ public final class Agent {
             install(bridge, PassThroughHooks.class, installed, CudaDriver.cuLaunchKernel_ptsz.NAME,
                     CudaDriver.cuLaunchKernel_ptsz.DESC);
         }
+        ExitHook.arm(region, slot);
+        installExitHook(bridge);
+        startReclaimer(region, slot);
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "
                     + describeLimits(region, tenant) + ", hooks " + installed);
@@ -127,6 +132,37 @@ public final class Agent {
     private static String describeLimits(Region region, int tenant) {
         long first = region.limit(tenant, 0);
         return describe(first) + (region.limit(tenant, 1) == first ? " per device" : " on device 0");
+    }
+
+    /** The trampoline calls it from a C atexit handler; an older trampoline without it leaves exit to reclamation. */
+    private static void installExitHook(Bridge bridge) throws ReflectiveOperationException {
+        FunctionDescriptor descriptor = FunctionDescriptor.ofVoid();
+        MethodHandle target = MethodHandles.lookup().findStatic(ExitHook.class, "onExit", descriptor.toMethodType());
+        try {
+            bridge.install(EXIT_HOOK, Linker.nativeLinker().upcallStub(target, descriptor, Arena.global()));
+        } catch (IllegalStateException e) {
+            Log.debug("no exit hook: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Every few seconds: give back what processes that died (SIGKILL, OOM kill, crash) still hold, and show this
+     * process is alive. One daemon thread, asleep almost always; liveness itself comes from the slot lock.
+     */
+    private static void startReclaimer(Region region, int slot) {
+        Thread.ofPlatform().daemon().name("hami-reclaimer").start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(RECLAIM_PERIOD_MILLIS);
+                    region.heartbeat(slot);
+                    region.reclaimDeadSlots();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable t) {
+                    Log.error("reclaiming dead processes failed: " + t);
+                }
+            }
+        });
     }
 
     /** Creates the upcall stub for {@code owner.name} (pointers as long) and installs it in the trampoline. */

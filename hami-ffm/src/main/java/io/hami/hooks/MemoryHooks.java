@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where the memory limit is decided. Upcall targets of the trampoline's memory exports: static, pointers as
@@ -53,6 +54,13 @@ public final class MemoryHooks {
     private static final long MIN_GRANULE = 512;
     private static final long MAX_GRANULE = 1L << 21;
     private static volatile long granule = MIN_GRANULE;
+    /** Reclaiming dead processes' usage costs a lock probe per live slot: at most this often on refusals. */
+    private static final long RECLAIM_INTERVAL_NANOS = 100_000_000L;
+    private static final AtomicLong LAST_RECLAIM = new AtomicLong(System.nanoTime() - RECLAIM_INTERVAL_NANOS);
+    /** Test seam (docs/region.md): stop this process with SIGSTOP at a named step of the memory protocol. */
+    private static final String PAUSE_AT = System.getenv("HAMI_TEST_PAUSE_AT");
+    /** Set once the process has released its slot at exit: later frees only reach the driver. */
+    private static volatile boolean detached;
     private static final AtomicBoolean REFUSAL_SHOWN = new AtomicBoolean();
     private static final AtomicBoolean FAILURE_SHOWN = new AtomicBoolean();
 
@@ -70,9 +78,10 @@ public final class MemoryHooks {
                 return (int) ALLOC.invokeExact(dptr, bytesize); // the driver's own error for a bad call
             }
             long reserved = roundUp(bytesize, granule);
-            if (reserved < 0 || !REGION.tryReserve(TENANT, SLOT, device, reserved)) {
+            if (detached || reserved < 0 || !reserve(device, reserved)) {
                 return refuse(device, bytesize);
             }
+            pauseAt("reserved");
             int result = (int) ALLOC.invokeExact(dptr, bytesize);
             if (result != CUDA_SUCCESS) {
                 REGION.release(TENANT, SLOT, device, reserved);
@@ -91,9 +100,35 @@ public final class MemoryHooks {
                 REGION.release(TENANT, SLOT, device, reserved - actual);
             }
             LIVE.put(pointer, AllocationTable.pack(device, actual));
+            pauseAt("committed");
             return CUDA_SUCCESS;
         } catch (Throwable t) {
             return failure("cuMemAlloc_v2", t);
+        }
+    }
+
+    /** Reserves on the tenant's counter; once per interval, a refusal first takes back what dead processes held. */
+    private static boolean reserve(int device, long bytes) {
+        if (REGION.tryReserve(TENANT, SLOT, device, bytes)) {
+            return true;
+        }
+        long last = LAST_RECLAIM.get();
+        long now = System.nanoTime();
+        return now - last >= RECLAIM_INTERVAL_NANOS && LAST_RECLAIM.compareAndSet(last, now)
+                && REGION.reclaimDeadSlots() > 0 && REGION.tryReserve(TENANT, SLOT, device, bytes);
+    }
+
+    /**
+     * At exit, after the slot was released: frees only reach the driver (the slot's usage is already given back)
+     * and allocations are refused (the process has no slot to count them on).
+     */
+    public static void detach() {
+        detached = true;
+    }
+
+    private static void pauseAt(String step) {
+        if (PAUSE_AT != null && PAUSE_AT.equals(step)) {
+            TestPause.stop(step);
         }
     }
 
@@ -120,8 +155,12 @@ public final class MemoryHooks {
     /** {@code CUresult cuMemFree_v2(CUdeviceptr dptr)} */
     public static int cuMemFree_v2(long pointer) {
         try {
+            if (detached) {
+                return (int) FREE.invokeExact(pointer);
+            }
             // forget it before the driver may hand the address out again to another thread
             long entry = pointer == 0 ? AllocationTable.MISSING : LIVE.remove(pointer);
+            pauseAt("freeing");
             int result = (int) FREE.invokeExact(pointer);
             if (entry != AllocationTable.MISSING) {
                 if (result == CUDA_SUCCESS) {

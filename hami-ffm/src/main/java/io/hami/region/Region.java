@@ -416,6 +416,11 @@ public final class Region implements AutoCloseable {
         return (long) LONG.getVolatile(segment, slotUsedOffset(slot, device));
     }
 
+    /** Records a sign of life of the calling process's own slot (for display; liveness is the lock). */
+    public void heartbeat(int slot) {
+        LONG.setRelease(segment, slotOffset(slot) + SLOT_HEARTBEAT_MILLIS_OFFSET, System.currentTimeMillis());
+    }
+
     /** True while the process that claimed the slot lives (it holds the slot's lock). */
     public boolean slotAlive(int slot) {
         FileLock probe = tryLock(slot);
