@@ -32,6 +32,10 @@ static char message[512] = "the JVM did not start";
 static char dist[PATH_MAX];
 
 static atomic_int agent_ok = -1;
+static JavaVM *booted_vm;
+/* AOT training (-XX:AOTCacheOutput or AOTMode=record in HAMI_JVM_OPTIONS): the JVM writes what it learned only when
+ * it is destroyed, which a host's exit() never does, so the atexit handler destroys it. Never in production. */
+static int destroy_at_exit;
 
 static void report(int ok, const char *text) {
     if (!ok && text != NULL) {
@@ -70,6 +74,10 @@ int hami_limited(void) {
                 value = 1;
             }
         }
+    }
+    const char *tenant = getenv("HAMI_TENANT");
+    if (tenant != NULL && tenant[0] != '\0') {
+        value = 1; /* launched by hami-run: always tracked, so that 'hami-run set' can give it a limit later */
     }
     const char *all = getenv("HAMI_HOOK_ALL");
     if (all != NULL && strcmp(all, "1") == 0) {
@@ -147,7 +155,16 @@ static int create_jvm(void) {
     n = add_option(options, n, "%s", "-Xms8m");
     n = add_option(options, n, "%s", "-Xmx64m");
     n = add_option(options, n, "%s", "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log");
-    char *extra = getenv("HAMI_JVM_OPTIONS"); /* for diagnosis: space-separated, appended last */
+    char *extra = getenv("HAMI_JVM_OPTIONS"); /* for diagnosis and training: space-separated, appended last */
+    destroy_at_exit = extra != NULL && (strstr(extra, "-XX:AOTCacheOutput=") != NULL
+                                        || strstr(extra, "-XX:AOTMode=record") != NULL);
+    /* the AOT cache trained at build time on this runtime with exactly these options (docs/startup.md), unless the
+       options name a cache or a training of their own */
+    char cache[PATH_MAX + 64];
+    snprintf(cache, sizeof cache, "%s/lib/hami.aot", dist);
+    if ((extra == NULL || strstr(extra, "-XX:AOTCache") == NULL) && !destroy_at_exit && access(cache, R_OK) == 0) {
+        n = add_option(options, n, "-XX:AOTCache=%s", cache);
+    }
     char *copy = extra == NULL ? NULL : strdup(extra);
     for (char *save = NULL, *tok = copy == NULL ? NULL : strtok_r(copy, " ", &save); tok != NULL && n < 32;
          tok = strtok_r(NULL, " ", &save)) {
@@ -167,6 +184,7 @@ static int create_jvm(void) {
         return HAMI_BOOT_FAILED;
     }
     (*vm)->DetachCurrentThread(vm);
+    booted_vm = vm;
     if (atomic_load(&agent_ok) != 1) {
         if (atomic_load(&agent_ok) < 0) {
             snprintf(message, sizeof message, "the agent did not report (is %s the hami-ffm agent?)", agent);
@@ -176,11 +194,24 @@ static int create_jvm(void) {
     return HAMI_BOOT_READY;
 }
 
+/* exit(): Java's exit hook (it releases the process slot; shutdown hooks never run in an embedded JVM). */
+static void at_exit(void) {
+    if (atomic_load(&state) != HAMI_BOOT_READY) {
+        return; /* a forked child inherits this handler, not the JVM */
+    }
+    hami_run_exit_hook();
+    if (destroy_at_exit && booted_vm != NULL) {
+        (*booted_vm)->DestroyJavaVM(booted_vm);
+    }
+}
+
 static void *boot_main(void *unused) {
     (void)unused;
     int result = create_jvm();
     if (result != HAMI_BOOT_READY) {
         hami_log("%s", message);
+    } else if (atexit(at_exit) != 0) {
+        hami_log("%s", "cannot register the exit handler: this process's slot is reclaimed only once it is gone");
     }
     finish(result);
     return NULL;
@@ -267,6 +298,13 @@ int hami_boot_wait(void) {
         return HAMI_BOOT_FAILED; /* this call fails; a later one sees the boot once it completes */
     }
     return current;
+}
+
+/* Context creation under a limit: start the boot in the background, never wait for it. */
+void hami_boot_kick(void) {
+    if (atomic_load_explicit(&state, memory_order_relaxed) == HAMI_BOOT_IDLE && hami_limited()) {
+        pthread_once(&boot_once, start_boot);
+    }
 }
 
 /* A child of a booted or booting parent has the hook table but none of the JVM's threads: no upcall may run. */

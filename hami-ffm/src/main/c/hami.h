@@ -10,7 +10,9 @@
 
 /*
  * The driver functions the trampoline exports and lets Java hook, as X(name, params, args).
- * Until Java installs a hook, each export passes straight to the real driver.
+ * Until Java installs a hook, each export passes straight to the real driver. The context calls (primary retain and
+ * every cuCtxCreate version) are exported so that, under a limit, the first one starts the JVM boot in the background
+ * without waiting for it (docs/startup.md); without a limit they are pure pass-through like every other export.
  */
 #define HAMI_HOOKS(X)                                                                                          \
     X(cuInit, (unsigned int flags), (flags))                                                                   \
@@ -25,7 +27,14 @@
     X(cuLaunchKernel_ptsz,                                                                                     \
       (CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,      \
        unsigned int bz, unsigned int shmem, CUstream stream, void **params, void **extra),                     \
-      (f, gx, gy, gz, bx, by, bz, shmem, stream, params, extra))
+      (f, gx, gy, gz, bx, by, bz, shmem, stream, params, extra))                                               \
+    X(cuDevicePrimaryCtxRetain, (CUcontext * pctx, CUdevice dev), (pctx, dev))                                 \
+    X(cuCtxCreate_v2, (CUcontext * pctx, unsigned int flags, CUdevice dev), (pctx, flags, dev))                \
+    X(cuCtxCreate_v3,                                                                                          \
+      (CUcontext * pctx, CUexecAffinityParam * params, int count, unsigned int flags, CUdevice dev),           \
+      (pctx, params, count, flags, dev))                                                                       \
+    X(cuCtxCreate_v4, (CUcontext * pctx, CUctxCreateParams * params, unsigned int flags, CUdevice dev),        \
+      (pctx, params, flags, dev))
 
 enum hami_hook_id {
 #define HAMI_ID(name, params, args) HAMI_ID_##name,
@@ -51,7 +60,8 @@ struct hami_bridge {
     uint32_t magic;                                  /*  0: HAMI_BRIDGE_MAGIC */
     uint32_t version;                                /*  4: HAMI_BRIDGE_VERSION */
     void *(*real_symbol)(const char *name);          /*  8: the real driver's export, or NULL */
-    int (*install)(const char *name, void *hook);    /* 16: 0, or -1 for a name the trampoline does not export */
+    int (*install)(const char *name, void *hook);    /* 16: 0, or -1 for a name the trampoline does not export;
+                                                        "hami_exit" takes a void (*)(void), run once at exit() */
     void (*report)(int ok, const char *message);     /* 24: the agent's verdict, before premain returns */
     const char *dist;                                /* 32: the distribution's root directory */
 };
@@ -64,6 +74,7 @@ HAMI_HIDDEN int hami_exported(const char *name);
 HAMI_HIDDEN void *hami_export_for(const char *name, void *found);
 HAMI_HIDDEN int hami_install(const char *name, void *hook);
 HAMI_HIDDEN void hami_clear_hooks(void);
+HAMI_HIDDEN void hami_run_exit_hook(void);
 HAMI_HIDDEN void hami_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* dlsym.c */
@@ -72,6 +83,7 @@ HAMI_HIDDEN void *hami_real_dlsym(void *handle, const char *name);
 /* boot.c */
 HAMI_HIDDEN int hami_limited(void);
 HAMI_HIDDEN int hami_boot_wait(void);
+HAMI_HIDDEN void hami_boot_kick(void);
 HAMI_HIDDEN const char *hami_boot_message(void);
 
 #endif

@@ -45,6 +45,9 @@ static struct hami_export exports[] = {
 
 static _Atomic(void *) hooks[HAMI_HOOK_COUNT];
 static _Atomic(void *) libcuda;
+/* Java's exit hook, a void (*)(void) installed as "hami_exit": run once by the atexit handler of a booted process. */
+static _Atomic(void *) exit_hook;
+#define HAMI_EXIT_HOOK "hami_exit"
 
 void hami_log(const char *fmt, ...) {
     char line[1024];
@@ -146,7 +149,11 @@ static void *map_driver_pointer(void *fn) {
 }
 
 int hami_install(const char *name, void *hook) {
-    int i = find_export(name);
+    if (name != NULL && strcmp(name, HAMI_EXIT_HOOK) == 0) {
+        atomic_store_explicit(&exit_hook, hook, memory_order_release);
+        return 0;
+    }
+    int i = name == NULL ? -1 : find_export(name);
     if (i < 0 || i >= HAMI_HOOK_COUNT) {
         return -1;
     }
@@ -157,6 +164,14 @@ int hami_install(const char *name, void *hook) {
 void hami_clear_hooks(void) {
     for (int i = 0; i < HAMI_HOOK_COUNT; i++) {
         atomic_store_explicit(&hooks[i], NULL, memory_order_relaxed);
+    }
+    atomic_store_explicit(&exit_hook, NULL, memory_order_relaxed);
+}
+
+void hami_run_exit_hook(void) {
+    void (*hook)(void) = (void (*)(void))atomic_exchange_explicit(&exit_hook, NULL, memory_order_acq_rel);
+    if (hook != NULL) {
+        hook();
     }
 }
 
@@ -169,6 +184,19 @@ static int decides(int id) {
         return hami_limited();
     default:
         return hami_limited() > 1; /* HAMI_HOOK_ALL: every export goes through Java */
+    }
+}
+
+/* Which calls start the boot in the background under a limit, and go on without waiting: context creation. */
+static int kicks(int id) {
+    switch (id) {
+    case HAMI_ID_cuDevicePrimaryCtxRetain:
+    case HAMI_ID_cuCtxCreate_v2:
+    case HAMI_ID_cuCtxCreate_v3:
+    case HAMI_ID_cuCtxCreate_v4:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -191,12 +219,16 @@ static CUresult await_decision(int id) {
     typedef CUresult(*hami_fn_##name) params;                                                                  \
     CUresult name params {                                                                                     \
         hami_fn_##name hook = (hami_fn_##name)atomic_load_explicit(&hooks[HAMI_ID_##name], memory_order_acquire); \
-        if (__builtin_expect(hook == NULL, 1) && decides(HAMI_ID_##name)) {                                    \
-            CUresult refused = await_decision(HAMI_ID_##name);                                                 \
-            if (refused != CUDA_SUCCESS) {                                                                     \
-                return refused;                                                                                \
+        if (__builtin_expect(hook == NULL, 1)) {                                                               \
+            if (decides(HAMI_ID_##name)) {                                                                     \
+                CUresult refused = await_decision(HAMI_ID_##name);                                             \
+                if (refused != CUDA_SUCCESS) {                                                                 \
+                    return refused;                                                                            \
+                }                                                                                              \
+                hook = (hami_fn_##name)atomic_load_explicit(&hooks[HAMI_ID_##name], memory_order_acquire);     \
+            } else if (kicks(HAMI_ID_##name)) {                                                                \
+                hami_boot_kick();                                                                              \
             }                                                                                                  \
-            hook = (hami_fn_##name)atomic_load_explicit(&hooks[HAMI_ID_##name], memory_order_acquire);         \
         }                                                                                                      \
         if (hook != NULL) {                                                                                    \
             return hook args;                                                                                  \

@@ -36,6 +36,7 @@ public final class Region implements AutoCloseable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9._:@-]{1,63}");
     private static final long OPEN_WAIT_MILLIS = 2_000;
+    private static final long CREATION_WAIT_NANOS = 10_000_000_000L;
 
     private final Path path;
     private final FileChannel channel;
@@ -206,8 +207,8 @@ public final class Region implements AutoCloseable {
 
     /**
      * Finds the tenant called {@code name} or creates it with {@code limits} (bytes per device, 0 = no limit).
-     * Creation claims a free record by CAS and publishes it with a release store; if two processes create the same
-     * name at once, the higher record steps back and both use the lower one.
+     * Joining takes no lock; creating serializes creators on the region's creation lock (docs/region.md), so two
+     * processes creating one name at once end in one record.
      */
     public int findOrCreateTenant(String name, long[] limits, boolean ephemeral) throws RegionException {
         String invalid = checkTenantName(name);
@@ -218,6 +219,47 @@ public final class Region implements AutoCloseable {
         if (existing >= 0) {
             return existing;
         }
+        synchronized (creationMonitor) { // file locks are per process: threads of this one queue here
+            FileLock lock = creationLock();
+            try {
+                existing = findTenant(name);
+                return existing >= 0 ? existing : createTenant(name, limits, ephemeral);
+            } finally {
+                release(lock);
+            }
+        }
+    }
+
+    private final Object creationMonitor = new Object();
+
+    private FileLock creationLock() throws RegionException {
+        long deadline = System.nanoTime() + CREATION_WAIT_NANOS;
+        try {
+            while (true) {
+                FileLock lock;
+                try {
+                    lock = channel.tryLock(CREATION_LOCK_OFFSET, Long.BYTES, false);
+                } catch (OverlappingFileLockException e) {
+                    lock = null; // another Region of this file in this JVM holds it
+                }
+                if (lock != null) {
+                    return lock;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new RegionException("another process has held the tenant-creation lock of " + path
+                            + " for 10 s (is one stopped?); join an existing tenant with --tenant NAME, or retry");
+                }
+                Thread.sleep(1);
+            }
+        } catch (IOException e) {
+            throw new RegionException("cannot lock " + path + " to create a tenant: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegionException("interrupted while creating a tenant in " + path);
+        }
+    }
+
+    private int createTenant(String name, long[] limits, boolean ephemeral) throws RegionException {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         reclaimIdleTenants();
         for (int t = 0; t < TENANT_CAPACITY; t++) {
@@ -239,11 +281,7 @@ public final class Region implements AutoCloseable {
                 segment.set(ValueLayout.JAVA_LONG, base + TENANT_OWNER_PID_NAMESPACE_OFFSET, owner.pidNamespace());
                 segment.set(ValueLayout.JAVA_LONG, base + TENANT_CREATED_MILLIS_OFFSET, System.currentTimeMillis());
                 INT.setRelease(segment, base + TENANT_STATE_OFFSET, STATE_ACTIVE);
-                int first = findTenant(name);
-                if (first != t) { // a concurrent creator published the same name in a lower record: join it
-                    INT.setRelease(segment, base + TENANT_STATE_OFFSET, STATE_FREE);
-                }
-                return first;
+                return t;
             }
         }
         throw new RegionException("region " + path + " is full: " + TENANT_CAPACITY + " tenants are active "
@@ -528,6 +566,50 @@ public final class Region implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing more to do
         }
+    }
+
+    // ---- SM shares, priorities and what hami-run status shows (hami-run set / status / top) ------------------
+
+    /** {@code TENANT_PRIORITY} values (docs/region.md); any other value is kept and shown as a number. */
+    public static final int PRIORITY_LOW = -1;
+    public static final int PRIORITY_NORMAL = 0;
+    public static final int PRIORITY_HIGH = 1;
+
+    /** SM share of a tenant on a device in percent; 0 means none. */
+    public int smShare(int tenant, int device) {
+        return (int) INT.getVolatile(segment, tenantSmShareOffset(tenant, device));
+    }
+
+    public void setSmShare(int tenant, int device, int percent) {
+        INT.setVolatile(segment, tenantSmShareOffset(tenant, device), percent);
+    }
+
+    /** {@link #PRIORITY_LOW}, {@link #PRIORITY_NORMAL} or {@link #PRIORITY_HIGH}. */
+    public int priority(int tenant) {
+        return (int) INT.getVolatile(segment, tenantOffset(tenant) + TENANT_PRIORITY_OFFSET);
+    }
+
+    public void setPriority(int tenant, int priority) {
+        INT.setVolatile(segment, tenantOffset(tenant) + TENANT_PRIORITY_OFFSET, priority);
+    }
+
+    public long tenantCreatedMillis(int tenant) {
+        return segment.get(ValueLayout.JAVA_LONG, tenantOffset(tenant) + TENANT_CREATED_MILLIS_OFFSET);
+    }
+
+    /** The command recorded for humans (up to the first NUL; malformed UTF-8 shows as U+FFFD). */
+    public String slotCommand(int slot) {
+        long base = slotOffset(slot) + SLOT_COMMAND_OFFSET;
+        int length = 0;
+        while (length < COMMAND_LENGTH && segment.get(ValueLayout.JAVA_BYTE, base + length) != 0) {
+            length++;
+        }
+        return new String(segment.asSlice(base, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    /** Last sign of life the slot's process recorded, ms since the epoch (display only: liveness is the lock). */
+    public long slotHeartbeat(int slot) {
+        return (long) LONG.getAcquire(segment, slotOffset(slot) + SLOT_HEARTBEAT_MILLIS_OFFSET);
     }
 
     @Override

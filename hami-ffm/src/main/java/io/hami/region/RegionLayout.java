@@ -45,6 +45,8 @@ public final class RegionLayout {
     public static final int SLOT_LENGTH_OFFSET = 52;
     public static final int TENANTS_OFFSET_OFFSET = 56;
     public static final int SLOTS_OFFSET_OFFSET = 64;
+    /** Never read or written: its 8 bytes are the range of the file lock that serializes tenant creation. */
+    public static final int CREATION_LOCK_OFFSET = 72;
     public static final int HEADER_LENGTH = 256;
 
     // ---- record states (tenants and slots) ----------------------------------------------------------------------
