@@ -275,6 +275,7 @@ public final class Region implements AutoCloseable {
                     LONG.setVolatile(segment, tenantUsedOffset(t, d), 0L);
                 }
                 segment.set(ValueLayout.JAVA_INT, base + TENANT_FLAGS_OFFSET, ephemeral ? TENANT_FLAG_EPHEMERAL : 0);
+                INT.setVolatile(segment, base + TENANT_PRIORITY_OFFSET, PRIORITY_NORMAL);
                 ProcessInfo owner = ephemeral ? ProcessInfo.current() : new ProcessInfo(0, 0, 0, "");
                 segment.set(ValueLayout.JAVA_LONG, base + TENANT_OWNER_PID_OFFSET, owner.pid());
                 segment.set(ValueLayout.JAVA_LONG, base + TENANT_OWNER_START_TIME_OFFSET, owner.startTime());

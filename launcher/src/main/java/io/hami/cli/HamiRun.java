@@ -22,16 +22,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * {@code hami-run}: runs a command with GPU memory limits that bind all its processes together.
  *
- * <p>The launch is the top-level command. Tools over a live region ({@code set}, {@code status}, {@code top},
- * {@code doctor}, {@code monitor}, {@code jshell}) are meant to become Picocli subcommands listed in
- * {@code subcommands}; a program with one of those names is then launched as {@code hami-run -- NAME}.
+ * <p>The launch is the top-level command. Tools over a live region are Picocli subcommands listed in
+ * {@code subcommands} ({@code set}, {@code status}, {@code top}: docs/cli.md; {@code doctor}, {@code monitor},
+ * {@code jshell} are meant to join them); a program with one of those names is launched as {@code hami-run -- NAME}.
  */
 @Command(
         name = "hami-run",
         mixinStandardHelpOptions = true,
         versionProvider = HamiRun.Version.class,
         sortOptions = false,
-        subcommands = {},
+        subcommands = {SetCommand.class, StatusCommand.class, TopCommand.class},
+        commandListHeading = "%nCommands (a program of one of these names runs as hami-run -- NAME):%n",
         customSynopsis = {
             "hami-run [--memory SIZE] [--device-memory DEV=SIZE,...] [--tenant NAME]",
             "                [--region PATH] -- COMMAND [ARG...]",
@@ -104,6 +105,11 @@ public final class HamiRun implements Callable<Integer> {
         this.host = host;
     }
 
+    /** The host, for the subcommands. */
+    Host host() {
+        return host;
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine(new PosixHost()).execute(args));
     }
@@ -164,7 +170,8 @@ public final class HamiRun implements Callable<Integer> {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             message.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
         } else if (!(e.getCause() instanceof TypeConversionException)) {
-            message.append(" (run hami-run --help for the options)");
+            message.append(" (run ").append(e.getCommandLine().getCommandSpec().qualifiedName())
+                    .append(" --help for the options)");
         }
         return report(e.getCommandLine().getErr(), ExitCodes.FAILED, message.toString());
     }

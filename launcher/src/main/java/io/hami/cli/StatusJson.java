@@ -1,0 +1,72 @@
+package io.hami.cli;
+
+import io.hami.region.RegionSnapshot;
+import io.hami.region.RegionSnapshot.Process;
+import io.hami.region.RegionSnapshot.ProcessDevice;
+import io.hami.region.RegionSnapshot.Tenant;
+import io.hami.region.RegionSnapshot.TenantDevice;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code hami-run status --json}: the snapshot as stable JSON (docs/cli.md draws it). Field names and meanings only
+ * ever grow: a new field may appear, an existing one keeps its name, type and meaning while {@code format} is 1.
+ */
+final class StatusJson {
+    static final int FORMAT = 1;
+
+    private StatusJson() {}
+
+    static String of(RegionSnapshot snapshot) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format", FORMAT);
+        root.put("region", snapshot.path().toString());
+        root.put("timeMillis", snapshot.takenMillis());
+        root.put("tenants", snapshot.tenants().stream().sorted(Comparator.comparing(Tenant::name))
+                .map(StatusJson::tenant).toList());
+        root.put("processes", snapshot.processes().stream()
+                .sorted(Comparator.comparing(Process::tenantName).thenComparingLong(Process::pid))
+                .map(StatusJson::process).toList());
+        return Json.write(root);
+    }
+
+    private static Map<String, Object> tenant(Tenant tenant) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", tenant.name());
+        json.put("ephemeral", tenant.ephemeral());
+        json.put("createdMillis", tenant.createdMillis());
+        json.put("priority", Formats.priority(tenant.priority()));
+        json.put("liveProcesses", tenant.liveProcesses());
+        json.put("devices", tenant.devices().stream().map(StatusJson::tenantDevice).toList());
+        return json;
+    }
+
+    private static Map<String, Object> tenantDevice(TenantDevice device) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("device", device.device());
+        json.put("usedBytes", device.used());
+        json.put("limitBytes", device.limit());
+        json.put("smShare", device.smShare());
+        return json;
+    }
+
+    private static Map<String, Object> process(Process process) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("pid", process.pid());
+        json.put("state", process.alive() ? "alive" : "dead");
+        json.put("tenant", process.tenantName());
+        json.put("command", process.command());
+        json.put("slot", process.slot());
+        json.put("heartbeatMillis", process.heartbeatMillis());
+        json.put("devices", process.devices().stream().map(StatusJson::processDevice).toList());
+        return json;
+    }
+
+    private static Map<String, Object> processDevice(ProcessDevice device) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("device", device.device());
+        json.put("usedBytes", device.used());
+        return json;
+    }
+}
