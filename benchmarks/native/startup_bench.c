@@ -3,7 +3,7 @@
  *
  *   startup_bench [--reps N] [--concurrent K] [--label TEXT] [--timeout-s S] -v NAME 'K=V … cmd arg …' [-v …]
  *
- * Each variant is a whitespace-separated string: leading K=V words are put into the command's environment (an
+ * Each variant is a whitespace-separated string ('…' or "…" quote a word with spaces): leading K=V words are put into the command's environment (an
  * empty value unsets the variable), the rest is the command, run by execvp without a shell (so exec-time
  * comparisons such as /bin/true with and without LD_PRELOAD measure one execve each). In every repetition each
  * variant runs once, in an order rotated per repetition, so drift (caches, frequency, neighbours) hits all alike.
@@ -129,11 +129,34 @@ static double median_of(const struct series *s) {
     return m;
 }
 
+/* The next word of *cursor: whitespace separates words, '…' and "…" quote (no escapes); NULL at the end. */
+static char *next_word(char **cursor) {
+    char *in = *cursor, *out;
+    while (*in == ' ' || *in == '\t' || *in == '\n') {
+        in++;
+    }
+    if (*in == '\0') {
+        return NULL;
+    }
+    char *word = out = in;
+    char quote = 0;
+    for (; *in != '\0' && (quote || (*in != ' ' && *in != '\t' && *in != '\n')); in++) {
+        if (quote ? *in == quote : (*in == '\'' || *in == '"')) {
+            quote = quote ? 0 : *in;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *cursor = *in ? in + 1 : in;
+    *out = '\0';
+    return word;
+}
+
 static void parse_variant(struct variant *v, const char *name, const char *spec) {
     v->name = name;
-    char *copy = strdup(spec), *save = NULL;
+    char *copy = strdup(spec), *cursor = copy;
     int argc = 0;
-    for (char *w = strtok_r(copy, " \t\n", &save); w != NULL; w = strtok_r(NULL, " \t\n", &save)) {
+    for (char *w = next_word(&cursor); w != NULL; w = next_word(&cursor)) {
         if (argc == 0 && strchr(w, '=') != NULL && w[0] != '=' && w[0] != '/' && w[0] != '.') {
             if (v->nenv < MAX_WORDS - 1) {
                 v->env[v->nenv++] = w;

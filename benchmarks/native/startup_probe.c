@@ -10,6 +10,8 @@
  *   --only-init     only ask questions: cuInit, cuDeviceGetCount, cuDeviceGet, cuDeviceGetAttribute; no context, no
  *                   allocation (like torch.cuda.is_available() in a data-loader worker)
  *   --gap-ms MS     sleep between context creation and the first allocation (models a program doing host work)
+ *   --exit-after-ctx  return from main() right after the context call and --gap-ms (and --settle-ms' report), never
+ *                   allocating (a short-lived program: under a limit it exits while the JVM may still be booting)
  *   --settle-ms MS  after the last CUDA call, sleep, then report threads, jvm_loaded and memory (RSS/PSS from
  *                   /proc/self/smaps_rollup): with several probes started together they all measure while the
  *                   others are alive
@@ -20,7 +22,7 @@
  *   ctx_ns            main() to the return of the context call
  *   first_call_ns     main() to the return of the first cuMemAlloc (the figure of docs/startup.md)
  *   alloc_ns          the first cuMemAlloc alone
- *   threads=, jvm_loaded=, rss_kb=, pss_kb=, anon_kb=, file_kb= (with --settle-ms or --only-init)
+ *   threads=, jvm_loaded=, rss_kb=, pss_kb=, anon_kb=, file_kb= (with --settle-ms, or --only-init)
  * Exit status: 0, 1 usage, 2 a CUDA call failed.
  */
 #define _GNU_SOURCE
@@ -90,7 +92,7 @@ int main(int argc, char **argv) {
     long long t_main = now_ns();
     const char *ctx_mode = "primary";
     size_t bytes = 1 << 20;
-    int only_init = 0;
+    int only_init = 0, exit_after_ctx = 0;
     long settle_ms = -1, gap_ms = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--ctx") && i + 1 < argc) {
@@ -99,13 +101,15 @@ int main(int argc, char **argv) {
             bytes = strtoull(argv[++i], NULL, 10);
         } else if (!strcmp(argv[i], "--only-init")) {
             only_init = 1;
+        } else if (!strcmp(argv[i], "--exit-after-ctx")) {
+            exit_after_ctx = 1;
         } else if (!strcmp(argv[i], "--settle-ms") && i + 1 < argc) {
             settle_ms = atol(argv[++i]);
         } else if (!strcmp(argv[i], "--gap-ms") && i + 1 < argc) {
             gap_ms = atol(argv[++i]);
         } else {
             fprintf(stderr, "usage: %s [--ctx primary|create] [--bytes N] [--only-init] [--settle-ms MS] "
-                            "[--gap-ms MS]\n", argv[0]);
+                            "[--gap-ms MS] [--exit-after-ctx]\n", argv[0]);
             return 1;
         }
     }
@@ -141,6 +145,14 @@ int main(int argc, char **argv) {
     long long t_ctx = now_ns();
     if (gap_ms > 0) {
         sleep_ms(gap_ms);
+    }
+    if (exit_after_ctx) {
+        printf("ctx_ns=%lld\n", t_ctx - t_main);
+        if (settle_ms >= 0) {
+            sleep_ms(settle_ms);
+            report_process();
+        }
+        return 0;
     }
     long long t_before = now_ns();
     CUdeviceptr p;

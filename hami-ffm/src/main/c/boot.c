@@ -139,9 +139,12 @@ static int create_jvm(void) {
 
     char bridge_address[32];
     snprintf(bridge_address, sizeof bridge_address, "%p", (void *)&bridge);
-    JavaVMOption options[32];
+    JavaVMOption options[48];
     int n = 0;
     n = add_option(options, n, "-javaagent:%s", agent);
+    /* the agent jar (and, by its manifest, hami-bindings.jar) on the class path from the start, not appended by
+       -javaagent: only then can the AOT cache hold its classes, loaded, verified and linked (docs/startup.md) */
+    n = add_option(options, n, "-Djava.class.path=%s", agent);
     n = add_option(options, n, "-Dhami.bridge=%s", bridge_address);
     n = add_option(options, n, "-Dhami.dist=%s", dist);
     n = add_option(options, n, "%s", "--enable-native-access=ALL-UNNAMED");
@@ -152,8 +155,11 @@ static int create_jvm(void) {
     n = add_option(options, n, "%s", "-Xlog:disable");
     n = add_option(options, n, "%s", "-Xlog:all=warning:stderr");
     n = add_option(options, n, "%s", "-XX:+UseSerialGC");
-    n = add_option(options, n, "%s", "-Xms8m");
+    n = add_option(options, n, "%s", "-Xms8m");  /* 2 young collections during the boot; less costs more of them */
     n = add_option(options, n, "%s", "-Xmx64m");
+    /* the boot's code runs once: compiling it only competes with the boot for the CPU; hot hooks still reach C2 */
+    n = add_option(options, n, "%s", "-XX:CompileThresholdScaling=10");
+    n = add_option(options, n, "%s", "-XX:CICompilerCount=2"); /* not one compiler thread (and arena) per 1.5 cores */
     n = add_option(options, n, "%s", "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log");
     char *extra = getenv("HAMI_JVM_OPTIONS"); /* for diagnosis and training: space-separated, appended last */
     destroy_at_exit = extra != NULL && (strstr(extra, "-XX:AOTCacheOutput=") != NULL
@@ -166,7 +172,7 @@ static int create_jvm(void) {
         n = add_option(options, n, "-XX:AOTCache=%s", cache);
     }
     char *copy = extra == NULL ? NULL : strdup(extra);
-    for (char *save = NULL, *tok = copy == NULL ? NULL : strtok_r(copy, " ", &save); tok != NULL && n < 32;
+    for (char *save = NULL, *tok = copy == NULL ? NULL : strtok_r(copy, " ", &save); tok != NULL && n < 48;
          tok = strtok_r(NULL, " ", &save)) {
         n = add_option(options, n, "%s", tok);
     }

@@ -34,7 +34,33 @@
       (CUcontext * pctx, CUexecAffinityParam * params, int count, unsigned int flags, CUdevice dev),           \
       (pctx, params, count, flags, dev))                                                                       \
     X(cuCtxCreate_v4, (CUcontext * pctx, CUctxCreateParams * params, unsigned int flags, CUdevice dev),        \
-      (pctx, params, flags, dev))
+      (pctx, params, flags, dev))                                                                              \
+    X(cuMemAllocManaged, (CUdeviceptr * dptr, size_t bytesize, unsigned int flags), (dptr, bytesize, flags))   \
+    X(cuMemAllocPitch_v2,                                                                                      \
+      (CUdeviceptr * dptr, size_t * pitch, size_t width, size_t height, unsigned int element),                 \
+      (dptr, pitch, width, height, element))                                                                   \
+    X(cuMemAllocAsync, (CUdeviceptr * dptr, size_t bytesize, CUstream stream), (dptr, bytesize, stream))       \
+    X(cuMemAllocAsync_ptsz, (CUdeviceptr * dptr, size_t bytesize, CUstream stream), (dptr, bytesize, stream))  \
+    X(cuMemAllocFromPoolAsync, (CUdeviceptr * dptr, size_t bytesize, CUmemoryPool pool, CUstream stream),      \
+      (dptr, bytesize, pool, stream))                                                                          \
+    X(cuMemAllocFromPoolAsync_ptsz, (CUdeviceptr * dptr, size_t bytesize, CUmemoryPool pool, CUstream stream), \
+      (dptr, bytesize, pool, stream))                                                                          \
+    X(cuMemFreeAsync, (CUdeviceptr dptr, CUstream stream), (dptr, stream))                                     \
+    X(cuMemFreeAsync_ptsz, (CUdeviceptr dptr, CUstream stream), (dptr, stream))                                \
+    X(cuMemCreate,                                                                                             \
+      (CUmemGenericAllocationHandle * handle, size_t size, const CUmemAllocationProp *prop,                    \
+       unsigned long long flags),                                                                              \
+      (handle, size, prop, flags))                                                                             \
+    X(cuMemRelease, (CUmemGenericAllocationHandle handle), (handle))                                           \
+    X(cuMemRetainAllocationHandle, (CUmemGenericAllocationHandle * handle, void *addr), (handle, addr))        \
+    X(cuMemMap,                                                                                                \
+      (CUdeviceptr ptr, size_t size, size_t offset, CUmemGenericAllocationHandle handle,                       \
+       unsigned long long flags),                                                                              \
+      (ptr, size, offset, handle, flags))                                                                      \
+    X(cuMemUnmap, (CUdeviceptr ptr, size_t size), (ptr, size))                                                 \
+    X(cuMemImportFromShareableHandle,                                                                          \
+      (CUmemGenericAllocationHandle * handle, void *os_handle, CUmemAllocationHandleType type),                \
+      (handle, os_handle, type))
 
 enum hami_hook_id {
 #define HAMI_ID(name, params, args) HAMI_ID_##name,
@@ -85,5 +111,8 @@ HAMI_HIDDEN int hami_limited(void);
 HAMI_HIDDEN int hami_boot_wait(void);
 HAMI_HIDDEN void hami_boot_kick(void);
 HAMI_HIDDEN const char *hami_boot_message(void);
+
+/* pool.c: the block pool's entries (include/hami.h), installed by name as "hami_pool_*" */
+HAMI_HIDDEN int hami_pool_install(const char *name, void *hook);
 
 #endif

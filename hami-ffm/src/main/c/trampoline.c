@@ -153,6 +153,9 @@ int hami_install(const char *name, void *hook) {
         atomic_store_explicit(&exit_hook, hook, memory_order_release);
         return 0;
     }
+    if (name != NULL && strncmp(name, "hami_pool_", 10) == 0) {
+        return hami_pool_install(name, hook); /* pool.c's own table */
+    }
     int i = name == NULL ? -1 : find_export(name);
     if (i < 0 || i >= HAMI_HOOK_COUNT) {
         return -1;
@@ -176,9 +179,28 @@ void hami_run_exit_hook(void) {
 }
 
 /* Which calls must wait for Java's decision before they may run. */
-static int decides(int id) {
+/* Calls that take device memory: under a limit they wait for Java, and are refused when it cannot decide. */
+static int allocates(int id) {
     switch (id) {
     case HAMI_ID_cuMemAlloc_v2:
+    case HAMI_ID_cuMemAllocManaged:
+    case HAMI_ID_cuMemAllocPitch_v2:
+    case HAMI_ID_cuMemAllocAsync:
+    case HAMI_ID_cuMemAllocAsync_ptsz:
+    case HAMI_ID_cuMemAllocFromPoolAsync:
+    case HAMI_ID_cuMemAllocFromPoolAsync_ptsz:
+    case HAMI_ID_cuMemCreate:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int decides(int id) {
+    if (allocates(id)) {
+        return hami_limited();
+    }
+    switch (id) {
     case HAMI_ID_cuMemGetInfo_v2:
     case HAMI_ID_cuDeviceTotalMem_v2:
         return hami_limited();
@@ -205,7 +227,7 @@ static CUresult await_decision(int id) {
     if (hami_boot_wait() == HAMI_BOOT_READY) {
         return CUDA_SUCCESS;
     }
-    if (id != HAMI_ID_cuMemAlloc_v2) {
+    if (!allocates(id)) {
         return CUDA_SUCCESS; /* only allocations are refused: queries and frees stay the driver's */
     }
     static atomic_int reported;

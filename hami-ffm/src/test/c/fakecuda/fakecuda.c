@@ -358,18 +358,14 @@ static struct fc_alloc *find_locked(CUdeviceptr p)
     return hit ? *(struct fc_alloc **)hit : NULL;
 }
 
+static void uncharge_locked(int d, uint64_t size);
+
 static void release_locked(struct fc_alloc *a)
 {
     tdelete(a, &g_tree, range_cmp);
     a->prev->next = a->next;
     a->next->prev = a->prev;
-    if (g_acct != g_local)
-        ledger_lock();
-    atomic_fetch_sub(&g_acct[a->dev].live, a->size);
-    if (g_me && g_acct != g_local)
-        atomic_fetch_sub(&g_me->live[a->dev], a->size);
-    if (g_acct != g_local)
-        ledger_unlock();
+    uncharge_locked(a->dev, a->size);
     atomic_fetch_add(&g_acct[a->dev].frees, 1);
     g_proc_live[a->dev] -= a->size;
     g_proc_count[a->dev]--;
@@ -398,6 +394,45 @@ static CUresult current_ctx(struct CUctx_st **out)
     return CUDA_SUCCESS;
 }
 
+/* Device memory taken (g_lock held): against the device total, into the ledger's live bytes, its high-water mark and
+ * this process's entry; 0, or -1 when the device is full. */
+static int charge_locked(int d, uint64_t size)
+{
+    if (g_acct != g_local) {
+        ledger_lock();
+        reap_dead_locked();
+    }
+    struct fakecuda_ledger_dev *acct = &g_acct[d];
+    uint64_t live = atomic_load(&acct->live);
+    do {
+        if (live + size > g_total || live + size < live) {
+            if (g_acct != g_local)
+                ledger_unlock();
+            return -1;
+        }
+    } while (!atomic_compare_exchange_weak(&acct->live, &live, live + size));
+    if (g_me && g_acct != g_local)
+        atomic_fetch_add(&g_me->live[d], size);
+    uint64_t now = live + size, hwm = atomic_load(&acct->hwm);
+    while (hwm < now && !atomic_compare_exchange_weak(&acct->hwm, &hwm, now))
+        ;
+    if (g_acct != g_local)
+        ledger_unlock();
+    return 0;
+}
+
+/* Device memory given back (g_lock held). */
+static void uncharge_locked(int d, uint64_t size)
+{
+    if (g_acct != g_local)
+        ledger_lock();
+    atomic_fetch_sub(&g_acct[d].live, size);
+    if (g_me && g_acct != g_local)
+        atomic_fetch_sub(&g_me->live[d], size);
+    if (g_acct != g_local)
+        ledger_unlock();
+}
+
 static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
 {
     struct CUctx_st *ctx;
@@ -412,29 +447,11 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
     uint64_t size = (bytes + g_granule - 1) / g_granule * g_granule;
 
     pthread_mutex_lock(&g_lock);
-    if (g_acct != g_local) {
-        ledger_lock();
-        reap_dead_locked();
-    }
     struct fakecuda_ledger_dev *acct = &g_acct[d];
-    /* Reserve against the device total first; with a ledger this is a
-     * cross-process CAS, so concurrent processes cannot overcommit. */
-    uint64_t live = atomic_load(&acct->live);
-    do {
-        if (live + size > g_total || live + size < live) {
-            if (g_acct != g_local)
-                ledger_unlock();
-            pthread_mutex_unlock(&g_lock);
-            goto oom_unlocked;
-        }
-    } while (!atomic_compare_exchange_weak(&acct->live, &live, live + size));
-    if (g_me && g_acct != g_local)
-        atomic_fetch_add(&g_me->live[d], size);
-    uint64_t now = live + size, hwm = atomic_load(&acct->hwm);
-    while (hwm < now && !atomic_compare_exchange_weak(&acct->hwm, &hwm, now))
-        ;
-    if (g_acct != g_local)
-        ledger_unlock();
+    if (charge_locked(d, size)) {
+        pthread_mutex_unlock(&g_lock);
+        goto oom_unlocked;
+    }
 
     uint64_t *cursor = legacy ? &g_next_lo : &g_next_hi;
     uint64_t base = (*cursor + FC_ADDR_ALIGN - 1) & ~(FC_ADDR_ALIGN - 1);
@@ -446,13 +463,7 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
         a->ctx = ctx;
     }
     if (!a || !tsearch(a, &g_tree, range_cmp)) {
-        if (g_acct != g_local)
-            ledger_lock();
-        atomic_fetch_sub(&acct->live, size);
-        if (g_me && g_acct != g_local)
-            atomic_fetch_sub(&g_me->live[d], size);
-        if (g_acct != g_local)
-            ledger_unlock();
+        uncharge_locked(d, size);
         pthread_mutex_unlock(&g_lock);
         free(a);
         goto oom_unlocked;
@@ -1116,6 +1127,341 @@ FC_EXPORT CUresult CUDAAPI cuGetExportTable(const void **ppExportTable, const CU
 /* Hidden aliases bind locally, so the table holds this library's own code
  * addresses even when a preloaded library interposes the exported names; a
  * real driver hands out its internal entry points the same way. */
+
+/* ---- managed, pitched and stream-ordered allocations --------------------- */
+
+FC_EXPORT CUresult CUDAAPI cuMemAllocManaged(CUdeviceptr *dptr, size_t bytesize, unsigned int flags)
+{
+    COUNT(cuMemAllocManaged);
+    REQUIRE_INIT();
+    (void)flags;
+    return do_alloc(dptr, bytesize, 0);
+}
+
+/* Rows are padded to FC_PITCH bytes, like a driver aligning them for texture hardware. */
+#define FC_PITCH 512u
+
+FC_EXPORT CUresult CUDAAPI cuMemAllocPitch_v2(CUdeviceptr *dptr, size_t *pPitch, size_t WidthInBytes, size_t Height,
+                                              unsigned int ElementSizeBytes)
+{
+    COUNT(cuMemAllocPitch_v2);
+    REQUIRE_INIT();
+    if (!pPitch || WidthInBytes == 0 || Height == 0 || (ElementSizeBytes != 4 && ElementSizeBytes != 8 &&
+                                                       ElementSizeBytes != 16))
+        return CUDA_ERROR_INVALID_VALUE;
+    size_t pitch = (WidthInBytes + FC_PITCH - 1) / FC_PITCH * FC_PITCH;
+    CUresult rc = do_alloc(dptr, (uint64_t)pitch * Height, 0);
+    if (rc == CUDA_SUCCESS)
+        *pPitch = pitch;
+    return rc;
+}
+
+/* Stream-ordered allocations take effect at once here: the fake has no streams to order them on. */
+FC_EXPORT CUresult CUDAAPI cuMemAllocAsync(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)
+{
+    COUNT(cuMemAllocAsync);
+    REQUIRE_INIT();
+    (void)hStream;
+    return do_alloc(dptr, bytesize, 0);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemAllocAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)
+{
+    COUNT(cuMemAllocAsync_ptsz);
+    REQUIRE_INIT();
+    (void)hStream;
+    return do_alloc(dptr, bytesize, 0);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemAllocFromPoolAsync(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool,
+                                                   CUstream hStream)
+{
+    COUNT(cuMemAllocFromPoolAsync);
+    REQUIRE_INIT();
+    (void)pool;
+    (void)hStream;
+    return do_alloc(dptr, bytesize, 0);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemAllocFromPoolAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool,
+                                                        CUstream hStream)
+{
+    COUNT(cuMemAllocFromPoolAsync_ptsz);
+    REQUIRE_INIT();
+    (void)pool;
+    (void)hStream;
+    return do_alloc(dptr, bytesize, 0);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemFreeAsync(CUdeviceptr dptr, CUstream hStream)
+{
+    COUNT(cuMemFreeAsync);
+    REQUIRE_INIT();
+    (void)hStream;
+    return do_free(dptr);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemFreeAsync_ptsz(CUdeviceptr dptr, CUstream hStream)
+{
+    COUNT(cuMemFreeAsync_ptsz);
+    REQUIRE_INIT();
+    (void)hStream;
+    return do_free(dptr);
+}
+
+/* ---- virtual memory management ---------------------------------------------
+ * A physical allocation is charged at cuMemCreate and given back when its handle references and its mappings both
+ * reach zero, as the driver documents. Imported handles alias the exporter's physical allocation. */
+
+#define FC_VMM_GRANULE (2u << 20)
+#define FC_VMM_MAX 4096
+
+struct fc_physical {
+    uint64_t size;
+    int dev;
+    int refs; /* handles naming it (create, import, retain) not yet released */
+    int maps;
+};
+
+struct fc_handle {
+    struct fc_physical *phys; /* NULL: free entry */
+    CUmemGenericAllocationHandle id;
+};
+
+struct fc_mapping {
+    uint64_t va, size;
+    struct fc_physical *phys;
+};
+
+static struct fc_handle g_handles[FC_VMM_MAX];
+static struct fc_mapping g_mappings[FC_VMM_MAX];
+static uint64_t g_next_va = 0x3000000000000000ULL;
+/* Handle values are never reused, like the driver's, whose handles name objects that live while mapped. */
+static CUmemGenericAllocationHandle g_next_handle = 0x48000;
+
+static void vmm_settle_locked(struct fc_physical *p)
+{
+    if (p->refs <= 0 && p->maps <= 0) {
+        uncharge_locked(p->dev, p->size);
+        g_proc_live[p->dev] -= p->size;
+        free(p);
+    }
+}
+
+static CUresult vmm_new_handle_locked(struct fc_physical *p, CUmemGenericAllocationHandle *handle)
+{
+    for (int i = 0; i < FC_VMM_MAX; i++) {
+        if (g_handles[i].phys == NULL) {
+            g_handles[i].phys = p;
+            g_handles[i].id = ++g_next_handle;
+            *handle = g_handles[i].id;
+            return CUDA_SUCCESS;
+        }
+    }
+    return CUDA_ERROR_OUT_OF_MEMORY;
+}
+
+static struct fc_handle *vmm_find_locked(CUmemGenericAllocationHandle handle)
+{
+    for (int i = 0; handle && i < FC_VMM_MAX; i++)
+        if (g_handles[i].phys && g_handles[i].id == handle)
+            return &g_handles[i];
+    return NULL;
+}
+
+static struct fc_physical *vmm_lookup_locked(CUmemGenericAllocationHandle handle)
+{
+    struct fc_handle *h = vmm_find_locked(handle);
+    return h ? h->phys : NULL;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemGetAllocationGranularity(size_t *granularity, const CUmemAllocationProp *prop,
+                                                         CUmemAllocationGranularity_flags option)
+{
+    COUNT(cuMemGetAllocationGranularity);
+    REQUIRE_INIT();
+    (void)option;
+    if (!granularity || !prop)
+        return CUDA_ERROR_INVALID_VALUE;
+    *granularity = FC_VMM_GRANULE;
+    return CUDA_SUCCESS;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemCreate(CUmemGenericAllocationHandle *handle, size_t size,
+                                       const CUmemAllocationProp *prop, unsigned long long flags)
+{
+    COUNT(cuMemCreate);
+    REQUIRE_INIT();
+    (void)flags;
+    if (!handle || !prop || size == 0 || size % FC_VMM_GRANULE || prop->location.type != CU_MEM_LOCATION_TYPE_DEVICE ||
+        prop->location.id < 0 || prop->location.id >= g_ndev)
+        return CUDA_ERROR_INVALID_VALUE;
+    struct fc_physical *p = calloc(1, sizeof *p);
+    if (!p)
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    p->size = size;
+    p->dev = prop->location.id;
+    p->refs = 1;
+    pthread_mutex_lock(&g_lock);
+    if (charge_locked(p->dev, size)) {
+        pthread_mutex_unlock(&g_lock);
+        free(p);
+        atomic_fetch_add(&g_acct[prop->location.id].ooms, 1);
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    }
+    g_proc_live[p->dev] += size;
+    CUresult rc = vmm_new_handle_locked(p, handle);
+    if (rc != CUDA_SUCCESS) {
+        p->refs = 0;
+        vmm_settle_locked(p);
+    }
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemRelease(CUmemGenericAllocationHandle handle)
+{
+    COUNT(cuMemRelease);
+    REQUIRE_INIT();
+    pthread_mutex_lock(&g_lock);
+    struct fc_handle *h = vmm_find_locked(handle);
+    struct fc_physical *p = h ? h->phys : NULL;
+    if (p) {
+        h->phys = NULL;
+        p->refs--;
+        vmm_settle_locked(p);
+    }
+    pthread_mutex_unlock(&g_lock);
+    return p ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemAddressReserve(CUdeviceptr *ptr, size_t size, size_t alignment, CUdeviceptr addr,
+                                               unsigned long long flags)
+{
+    COUNT(cuMemAddressReserve);
+    REQUIRE_INIT();
+    (void)alignment;
+    (void)addr;
+    (void)flags;
+    if (!ptr || size == 0 || size % FC_VMM_GRANULE)
+        return CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    *ptr = g_next_va;
+    g_next_va += size + FC_VMM_GRANULE;
+    pthread_mutex_unlock(&g_lock);
+    return CUDA_SUCCESS;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemAddressFree(CUdeviceptr ptr, size_t size)
+{
+    COUNT(cuMemAddressFree);
+    REQUIRE_INIT();
+    return ptr && size ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemMap(CUdeviceptr ptr, size_t size, size_t offset, CUmemGenericAllocationHandle handle,
+                                    unsigned long long flags)
+{
+    COUNT(cuMemMap);
+    REQUIRE_INIT();
+    (void)flags;
+    CUresult rc = CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    struct fc_physical *p = vmm_lookup_locked(handle);
+    if (p && ptr && size && offset + size <= p->size) {
+        for (int i = 0; i < FC_VMM_MAX; i++) {
+            if (g_mappings[i].phys == NULL) {
+                g_mappings[i] = (struct fc_mapping){ptr, size, p};
+                p->maps++;
+                rc = CUDA_SUCCESS;
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemUnmap(CUdeviceptr ptr, size_t size)
+{
+    COUNT(cuMemUnmap);
+    REQUIRE_INIT();
+    int found = 0;
+    pthread_mutex_lock(&g_lock);
+    for (int i = 0; i < FC_VMM_MAX; i++) {
+        struct fc_mapping *m = &g_mappings[i];
+        if (m->phys && m->va >= ptr && m->va < ptr + size) {
+            struct fc_physical *p = m->phys;
+            m->phys = NULL;
+            p->maps--;
+            vmm_settle_locked(p);
+            found = 1;
+        }
+    }
+    pthread_mutex_unlock(&g_lock);
+    return found ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemSetAccess(CUdeviceptr ptr, size_t size, const CUmemAccessDesc *desc, size_t count)
+{
+    COUNT(cuMemSetAccess);
+    REQUIRE_INIT();
+    return ptr && size && desc && count ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemRetainAllocationHandle(CUmemGenericAllocationHandle *handle, void *addr)
+{
+    COUNT(cuMemRetainAllocationHandle);
+    REQUIRE_INIT();
+    CUresult rc = CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    for (int i = 0; handle && i < FC_VMM_MAX; i++) {
+        struct fc_mapping *m = &g_mappings[i];
+        if (m->phys && (uint64_t)(uintptr_t)addr >= m->va && (uint64_t)(uintptr_t)addr < m->va + m->size) {
+            rc = vmm_new_handle_locked(m->phys, handle);
+            if (rc == CUDA_SUCCESS)
+                m->phys->refs++;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+/* The "shareable handle" is the handle number itself: enough for one process to export and import its own. */
+FC_EXPORT CUresult CUDAAPI cuMemExportToShareableHandle(void *shareableHandle, CUmemGenericAllocationHandle handle,
+                                                        CUmemAllocationHandleType handleType, unsigned long long flags)
+{
+    COUNT(cuMemExportToShareableHandle);
+    REQUIRE_INIT();
+    (void)handleType;
+    (void)flags;
+    if (!shareableHandle)
+        return CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    int known = vmm_lookup_locked(handle) != NULL;
+    pthread_mutex_unlock(&g_lock);
+    if (!known)
+        return CUDA_ERROR_INVALID_VALUE;
+    *(int *)shareableHandle = (int)handle;
+    return CUDA_SUCCESS;
+}
+
+FC_EXPORT CUresult CUDAAPI cuMemImportFromShareableHandle(CUmemGenericAllocationHandle *handle, void *osHandle,
+                                                          CUmemAllocationHandleType shHandleType)
+{
+    COUNT(cuMemImportFromShareableHandle);
+    REQUIRE_INIT();
+    (void)shHandleType;
+    CUresult rc = CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    struct fc_physical *p = handle ? vmm_lookup_locked((CUmemGenericAllocationHandle)(uintptr_t)osHandle) : NULL;
+    if (p && (rc = vmm_new_handle_locked(p, handle)) == CUDA_SUCCESS)
+        p->refs++;
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
 #define FC_ALIAS(name) extern __typeof__(name) fc_self_##name __attribute__((alias(#name), visibility("hidden")));
 FAKECUDA_FUNCS(FC_ALIAS)
 #undef FC_ALIAS
@@ -1172,6 +1518,22 @@ static const struct fc_proc g_procs[] = {
     PROC(cuGetErrorName, 6000, cuGetErrorName),
     PROC(cuGetErrorString, 6000, cuGetErrorString),
     PROC(cuGetExportTable, 3000, cuGetExportTable),
+    PROC(cuMemAllocManaged, 6000, cuMemAllocManaged),
+    PROC(cuMemAllocPitch, 3020, cuMemAllocPitch_v2),
+    PROC_PTDS(cuMemAllocAsync, 11020, cuMemAllocAsync, 11020, cuMemAllocAsync_ptsz),
+    PROC_PTDS(cuMemAllocFromPoolAsync, 11020, cuMemAllocFromPoolAsync, 11020, cuMemAllocFromPoolAsync_ptsz),
+    PROC_PTDS(cuMemFreeAsync, 11020, cuMemFreeAsync, 11020, cuMemFreeAsync_ptsz),
+    PROC(cuMemGetAllocationGranularity, 10020, cuMemGetAllocationGranularity),
+    PROC(cuMemCreate, 10020, cuMemCreate),
+    PROC(cuMemRelease, 10020, cuMemRelease),
+    PROC(cuMemAddressReserve, 10020, cuMemAddressReserve),
+    PROC(cuMemAddressFree, 10020, cuMemAddressFree),
+    PROC(cuMemMap, 10020, cuMemMap),
+    PROC(cuMemUnmap, 10020, cuMemUnmap),
+    PROC(cuMemSetAccess, 10020, cuMemSetAccess),
+    PROC(cuMemRetainAllocationHandle, 11000, cuMemRetainAllocationHandle),
+    PROC(cuMemExportToShareableHandle, 10020, cuMemExportToShareableHandle),
+    PROC(cuMemImportFromShareableHandle, 10020, cuMemImportFromShareableHandle),
 };
 
 #undef PROC

@@ -64,7 +64,26 @@
     X(cuGetProcAddress_v2)           \
     X(cuGetErrorName)                \
     X(cuGetErrorString)              \
-    X(cuGetExportTable)
+    X(cuGetExportTable)              \
+    X(cuMemAllocManaged)             \
+    X(cuMemAllocPitch_v2)            \
+    X(cuMemAllocAsync)               \
+    X(cuMemAllocAsync_ptsz)          \
+    X(cuMemAllocFromPoolAsync)       \
+    X(cuMemAllocFromPoolAsync_ptsz)  \
+    X(cuMemFreeAsync)                \
+    X(cuMemFreeAsync_ptsz)           \
+    X(cuMemGetAllocationGranularity) \
+    X(cuMemCreate)                   \
+    X(cuMemRelease)                  \
+    X(cuMemAddressReserve)           \
+    X(cuMemAddressFree)              \
+    X(cuMemMap)                      \
+    X(cuMemUnmap)                    \
+    X(cuMemSetAccess)                \
+    X(cuMemRetainAllocationHandle)   \
+    X(cuMemExportToShareableHandle)  \
+    X(cuMemImportFromShareableHandle)
 
 enum fakecuda_fn {
 #define FAKECUDA_FN_ENUM(name) FAKECUDA_FN_##name,

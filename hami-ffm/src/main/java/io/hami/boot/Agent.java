@@ -2,8 +2,11 @@ package io.hami.boot;
 
 import io.hami.hooks.Downcalls;
 import io.hami.hooks.HookContext;
+import io.hami.hooks.ManagedAndPitchHooks;
 import io.hami.hooks.MemoryHooks;
 import io.hami.hooks.PassThroughHooks;
+import io.hami.hooks.StreamOrderedHooks;
+import io.hami.hooks.VmmHooks;
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.ByteSize;
 import io.hami.limits.LimitConfig;
@@ -32,6 +35,36 @@ public final class Agent {
     /** Set to 1 to route every export through Java, limit or not (measures the upcall path). */
     public static final String HOOK_ALL_VARIABLE = "HAMI_HOOK_ALL";
     static final String EXIT_HOOK = "hami_exit";
+
+    /** A trampoline export and the class whose static method of the same name handles it. */
+    record Hook(Class<?> owner, CudaDriver.FunctionInfo function) {}
+
+    /** Every path that takes device memory, and what a tenant reads of its size (docs/memory.md). */
+    static final List<Hook> MEMORY_HOOKS = List.of(
+            new Hook(MemoryHooks.class, CudaDriver.cuMemAlloc_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuMemFree_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuMemGetInfo_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuDeviceTotalMem_v2.INFO),
+            new Hook(ManagedAndPitchHooks.class, CudaDriver.cuMemAllocManaged.INFO),
+            new Hook(ManagedAndPitchHooks.class, CudaDriver.cuMemAllocPitch_v2.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocAsync.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocAsync_ptsz.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocFromPoolAsync.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocFromPoolAsync_ptsz.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemFreeAsync.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemFreeAsync_ptsz.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemCreate.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemRelease.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemRetainAllocationHandle.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemMap.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemUnmap.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemImportFromShareableHandle.INFO));
+
+    /** HAMI_HOOK_ALL: the upcall path itself, for measurement. */
+    static final List<Hook> PASS_THROUGH_HOOKS = List.of(
+            new Hook(PassThroughHooks.class, CudaDriver.cuInit.INFO),
+            new Hook(PassThroughHooks.class, CudaDriver.cuLaunchKernel.INFO),
+            new Hook(PassThroughHooks.class, CudaDriver.cuLaunchKernel_ptsz.INFO));
     static final long RECLAIM_PERIOD_MILLIS = 2_000;
 
     private Agent() {}
@@ -72,7 +105,7 @@ public final class Agent {
         Region region = Region.openOrCreate(config.region());
         region.reclaimDeadSlots();
         ProcessInfo self = ProcessInfo.current();
-        int tenant = joinTenant(region, config);
+        int tenant = joinTenant(region, config, !env.containsKey(LimitConfig.TENANT_VARIABLE));
         int slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
         for (int attempt = 0; !region.isTenant(tenant, config.tenant()); attempt++) {
             // an idle ephemeral tenant was reclaimed between our lookup and our slot: join again
@@ -80,26 +113,24 @@ public final class Agent {
             if (attempt == 3) {
                 throw new RegionException("tenant '" + config.tenant() + "' keeps disappearing from " + region.path());
             }
-            tenant = joinTenant(region, config);
+            tenant = joinTenant(region, config, !env.containsKey(LimitConfig.TENANT_VARIABLE));
             slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
         }
         HookContext.set(new HookContext(bridge::realSymbol, region, tenant, slot));
+        io.hami.pool.PoolBridge.install(bridge::install, bridge::realSymbol, region, tenant, slot);
 
         List<String> installed = new ArrayList<>();
-        if (config.limited() || hookAll) {
-            install(bridge, MemoryHooks.class, installed, CudaDriver.cuMemAlloc_v2.NAME, CudaDriver.cuMemAlloc_v2.DESC);
-            install(bridge, MemoryHooks.class, installed, CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
-            install(bridge, MemoryHooks.class, installed, CudaDriver.cuMemGetInfo_v2.NAME,
-                    CudaDriver.cuMemGetInfo_v2.DESC);
-            install(bridge, MemoryHooks.class, installed, CudaDriver.cuDeviceTotalMem_v2.NAME,
-                    CudaDriver.cuDeviceTotalMem_v2.DESC);
+        // a hami-run job is always tracked, so that `hami-run set` can limit it while it runs
+        boolean tracked = config.limited() || env.containsKey(LimitConfig.TENANT_VARIABLE);
+        if (tracked || hookAll) {
+            for (Hook hook : MEMORY_HOOKS) {
+                install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
+            }
         }
         if (hookAll) {
-            install(bridge, PassThroughHooks.class, installed, CudaDriver.cuInit.NAME, CudaDriver.cuInit.DESC);
-            install(bridge, PassThroughHooks.class, installed, CudaDriver.cuLaunchKernel.NAME,
-                    CudaDriver.cuLaunchKernel.DESC);
-            install(bridge, PassThroughHooks.class, installed, CudaDriver.cuLaunchKernel_ptsz.NAME,
-                    CudaDriver.cuLaunchKernel_ptsz.DESC);
+            for (Hook hook : PASS_THROUGH_HOOKS) {
+                install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
+            }
         }
         ExitHook.arm(region, slot);
         installExitHook(bridge);
@@ -110,10 +141,14 @@ public final class Agent {
         }
     }
 
-    /** Finds the configured tenant, creating it with the configured limits; the region's record is the truth. */
-    private static int joinTenant(Region region, LimitConfig config) throws RegionException {
+    /**
+     * Finds the configured tenant, creating it with the configured limits; the region's record is the truth. In
+     * environment mode a difference is worth a warning; under hami-run the launch checked it, and a later
+     * {@code hami-run set} is the difference's reason.
+     */
+    private static int joinTenant(Region region, LimitConfig config, boolean environmentMode) throws RegionException {
         int tenant = region.findOrCreateTenant(config.tenant(), config.limits(), false);
-        for (int d = 0; d < config.limits().length; d++) {
+        for (int d = 0; environmentMode && d < config.limits().length; d++) {
             long recorded = region.limit(tenant, d);
             if (recorded != config.limits()[d]) {
                 Log.warn("tenant '" + config.tenant() + "' already has a limit of " + describe(recorded)
@@ -168,6 +203,9 @@ public final class Agent {
     /** Creates the upcall stub for {@code owner.name} (pointers as long) and installs it in the trampoline. */
     private static void install(Bridge bridge, Class<?> owner, List<String> installed, String name,
                                 FunctionDescriptor descriptor) throws ReflectiveOperationException {
+        if (bridge.realSymbol(name).equals(MemorySegment.NULL)) {
+            return; // this driver has no such function: nobody can call it through us either
+        }
         FunctionDescriptor raw = Downcalls.raw(descriptor);
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         lookup.ensureInitialized(owner); // a failing static initializer must fail here, not inside an upcall

@@ -6,7 +6,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import io.hami.bindings.cuda.CudaDriver;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.function.Function;
 
 /**
@@ -29,13 +32,19 @@ public final class Downcalls {
         return layout instanceof AddressLayout ? ValueLayout.JAVA_LONG : layout;
     }
 
-    /** A raw downcall to the real driver function {@code name}, found through {@code resolver}. */
+    /**
+     * A raw downcall to the real driver function {@code name}, found through {@code resolver}; where this driver has
+     * no such function, a handle that answers {@code CUDA_ERROR_NOT_FOUND} (its hook is then never installed).
+     */
     public static MethodHandle real(Function<String, MemorySegment> resolver, String name,
                                     FunctionDescriptor descriptor) {
+        FunctionDescriptor raw = raw(descriptor);
         MemorySegment address = resolver.apply(name);
         if (address == null || address.equals(MemorySegment.NULL)) {
-            throw new IllegalStateException("the real driver has no " + name);
+            MethodType type = raw.toMethodType();
+            return MethodHandles.dropArguments(MethodHandles.constant(int.class, CudaDriver.CUDA_ERROR_NOT_FOUND), 0,
+                    type.parameterList());
         }
-        return LINKER.downcallHandle(address, raw(descriptor));
+        return LINKER.downcallHandle(address, raw);
     }
 }

@@ -476,6 +476,7 @@ public final class Region implements AutoCloseable {
      */
     public int reclaimDeadSlots() {
         int reclaimed = 0;
+        long ourNamespace = -1;
         for (int s = 0; s < SLOT_CAPACITY; s++) {
             long base = slotOffset(s);
             if (slotState(s) != STATE_ACTIVE) {
@@ -483,6 +484,13 @@ public final class Region implements AutoCloseable {
             }
             FileLock probe = tryLock(s);
             if (probe == null) {
+                continue;
+            }
+            if (ourNamespace < 0) {
+                ourNamespace = ProcessInfo.current().pidNamespace();
+            }
+            if (lingering(s, ourNamespace)) {
+                release(probe);
                 continue;
             }
             try {
@@ -502,6 +510,20 @@ public final class Region implements AutoCloseable {
             }
         }
         return reclaimed;
+    }
+
+    /**
+     * A process whose lock is gone but that is not yet reaped (a zombie, in our own PID namespace): the driver may not
+     * have freed its device memory yet, so its usage stays counted until it is gone. In another namespace the lock
+     * alone decides.
+     */
+    private boolean lingering(int slot, long ourNamespace) {
+        long base = slotOffset(slot);
+        long namespace = segment.get(ValueLayout.JAVA_LONG, base + SLOT_PID_NAMESPACE_OFFSET);
+        long pid = segment.get(ValueLayout.JAVA_LONG, base + SLOT_PID_OFFSET);
+        long startTime = segment.get(ValueLayout.JAVA_LONG, base + SLOT_START_TIME_OFFSET);
+        return namespace != 0 && namespace == ourNamespace && pid > 0
+                && ProcessInfo.startTimeOf(Long.toString(pid)) == startTime;
     }
 
     /** Frees the calling process's own slot at a normal exit, returning its usage to the tenant. */

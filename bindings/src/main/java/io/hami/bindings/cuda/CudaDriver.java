@@ -68,6 +68,12 @@ public final class CudaDriver {
     public static final OfInt CUmemAllocationHandleType = C_INT;
     /** {@snippet lang=c : typedef enum CUmemLocationType_enum { ... } CUmemLocationType; } */
     public static final OfInt CUmemLocationType = C_INT;
+    /** {@snippet lang=c : typedef unsigned long long CUmemGenericAllocationHandle_v1; typedef CUmemGenericAllocationHandle_v1 CUmemGenericAllocationHandle; } */
+    public static final OfLong CUmemGenericAllocationHandle = C_LONG_LONG;
+    /** {@snippet lang=c : typedef enum CUmemAccess_flags_enum { ... } CUmemAccess_flags; } */
+    public static final OfInt CUmemAccess_flags = C_INT;
+    /** {@snippet lang=c : typedef enum CUmemAllocationGranularity_flags_enum { ... } CUmemAllocationGranularity_flags; } */
+    public static final OfInt CUmemAllocationGranularity_flags = C_INT;
     /** {@snippet lang=c : typedef unsigned long long CUdeviceptr_v2; typedef CUdeviceptr_v2 CUdeviceptr; } */
     public static final OfLong CUdeviceptr = C_LONG_LONG;
     /** {@snippet lang=c : typedef uint64_t cuuint64_t; } */
@@ -104,6 +110,13 @@ public final class CudaDriver {
     public static final int CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT = 2;
 
     public static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
+    public static final int CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED = 102;
+    public static final int CU_MEM_HANDLE_TYPE_NONE = 0;
+    public static final int CU_MEM_ALLOCATION_TYPE_PINNED = 1;
+    public static final int CU_MEM_LOCATION_TYPE_DEVICE = 1;
+    public static final int CU_MEM_ACCESS_FLAGS_PROT_READWRITE = 3;
+    public static final int CU_MEM_ALLOC_GRANULARITY_MINIMUM = 0;
+    public static final int CU_MEM_ALLOC_GRANULARITY_RECOMMENDED = 1;
 
     public static int CUDA_SUCCESS() {
         return CUDA_SUCCESS;
@@ -177,6 +190,34 @@ public final class CudaDriver {
         return CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
     }
 
+    public static int CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED() {
+        return CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED;
+    }
+
+    public static int CU_MEM_HANDLE_TYPE_NONE() {
+        return CU_MEM_HANDLE_TYPE_NONE;
+    }
+
+    public static int CU_MEM_ALLOCATION_TYPE_PINNED() {
+        return CU_MEM_ALLOCATION_TYPE_PINNED;
+    }
+
+    public static int CU_MEM_LOCATION_TYPE_DEVICE() {
+        return CU_MEM_LOCATION_TYPE_DEVICE;
+    }
+
+    public static int CU_MEM_ACCESS_FLAGS_PROT_READWRITE() {
+        return CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
+    }
+
+    public static int CU_MEM_ALLOC_GRANULARITY_MINIMUM() {
+        return CU_MEM_ALLOC_GRANULARITY_MINIMUM;
+    }
+
+    public static int CU_MEM_ALLOC_GRANULARITY_RECOMMENDED() {
+        return CU_MEM_ALLOC_GRANULARITY_RECOMMENDED;
+    }
+
     // ---- metadata ----
 
     /** A bound function: exported symbol, its {@code cuda.h} prototype, and the descriptor used to link it. */
@@ -216,12 +257,31 @@ public final class CudaDriver {
                 cuLaunchKernel_ptsz.INFO,
                 cuGetProcAddress_v2.INFO,
                 cuGetErrorName.INFO,
-                cuGetErrorString.INFO);
+                cuGetErrorString.INFO,
+                cuMemAddressReserve.INFO,
+                cuMemAddressFree.INFO,
+                cuMemCreate.INFO,
+                cuMemRelease.INFO,
+                cuMemMap.INFO,
+                cuMemUnmap.INFO,
+                cuMemSetAccess.INFO,
+                cuMemGetAllocationGranularity.INFO,
+                cuMemAllocManaged.INFO,
+                cuMemAllocPitch_v2.INFO,
+                cuMemAllocAsync.INFO,
+                cuMemAllocAsync_ptsz.INFO,
+                cuMemAllocFromPoolAsync.INFO,
+                cuMemAllocFromPoolAsync_ptsz.INFO,
+                cuMemFreeAsync.INFO,
+                cuMemFreeAsync_ptsz.INFO,
+                cuMemRetainAllocationHandle.INFO,
+                cuMemImportFromShareableHandle.INFO);
 
         static final List<StructInfo> STRUCTS = List.of(
                 new StructInfo("CUuuid", CUuuid.layout()),
                 new StructInfo("CUmemLocation", CUmemLocation.layout()),
-                new StructInfo("CUmemAllocationProp", CUmemAllocationProp.layout()));
+                new StructInfo("CUmemAllocationProp", CUmemAllocationProp.layout()),
+                new StructInfo("CUmemAccessDesc", CUmemAccessDesc.layout()));
 
         static final List<ConstantInfo> CONSTANTS = List.of(
                 new ConstantInfo("CUDA_SUCCESS", CUDA_SUCCESS),
@@ -241,7 +301,14 @@ public final class CudaDriver {
                 new ConstantInfo("CU_GET_PROC_ADDRESS_SUCCESS", CU_GET_PROC_ADDRESS_SUCCESS),
                 new ConstantInfo("CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND", CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND),
                 new ConstantInfo("CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT", CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT),
-                new ConstantInfo("CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT", CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT));
+                new ConstantInfo("CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT", CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT),
+                new ConstantInfo("CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED", CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED),
+                new ConstantInfo("CU_MEM_HANDLE_TYPE_NONE", CU_MEM_HANDLE_TYPE_NONE),
+                new ConstantInfo("CU_MEM_ALLOCATION_TYPE_PINNED", CU_MEM_ALLOCATION_TYPE_PINNED),
+                new ConstantInfo("CU_MEM_LOCATION_TYPE_DEVICE", CU_MEM_LOCATION_TYPE_DEVICE),
+                new ConstantInfo("CU_MEM_ACCESS_FLAGS_PROT_READWRITE", CU_MEM_ACCESS_FLAGS_PROT_READWRITE),
+                new ConstantInfo("CU_MEM_ALLOC_GRANULARITY_MINIMUM", CU_MEM_ALLOC_GRANULARITY_MINIMUM),
+                new ConstantInfo("CU_MEM_ALLOC_GRANULARITY_RECOMMENDED", CU_MEM_ALLOC_GRANULARITY_RECOMMENDED));
 
         static final List<TypedefInfo> TYPEDEFS = List.of(
                 new TypedefInfo("CUresult", CUresult),
@@ -252,6 +319,9 @@ public final class CudaDriver {
                 new TypedefInfo("CUmemAllocationType", CUmemAllocationType),
                 new TypedefInfo("CUmemAllocationHandleType", CUmemAllocationHandleType),
                 new TypedefInfo("CUmemLocationType", CUmemLocationType),
+                new TypedefInfo("CUmemGenericAllocationHandle", CUmemGenericAllocationHandle),
+                new TypedefInfo("CUmemAccess_flags", CUmemAccess_flags),
+                new TypedefInfo("CUmemAllocationGranularity_flags", CUmemAllocationGranularity_flags),
                 new TypedefInfo("CUdeviceptr", CUdeviceptr),
                 new TypedefInfo("cuuint64_t", cuuint64_t),
                 new TypedefInfo("size_t", size_t),
@@ -1798,6 +1868,1158 @@ public final class CudaDriver {
         var mh$ = cuGetErrorString.handle();
         try {
             return (int) mh$.invokeExact(error, pStr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAddressReserve(CUdeviceptr *ptr, size_t size, size_t alignment, CUdeviceptr addr, unsigned long long flags)
+     * }
+     */
+    public static final class cuMemAddressReserve {
+        private cuMemAddressReserve() {}
+
+        public static final String NAME = "cuMemAddressReserve";
+        public static final String PROTOTYPE = "CUresult cuMemAddressReserve(CUdeviceptr *ptr, size_t size, size_t alignment, CUdeviceptr addr, unsigned long long flags)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_LONG, C_LONG_LONG, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAddressReserve$descriptor() {
+        return cuMemAddressReserve.DESC;
+    }
+
+    public static MethodHandle cuMemAddressReserve$handle() {
+        return cuMemAddressReserve.handle();
+    }
+
+    public static MemorySegment cuMemAddressReserve$address() {
+        return cuMemAddressReserve.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAddressReserve(CUdeviceptr *ptr, size_t size, size_t alignment, CUdeviceptr addr, unsigned long long flags)
+     * }
+     */
+    public static int cuMemAddressReserve(MemorySegment ptr, long size, long alignment, long addr, long flags) {
+        var mh$ = cuMemAddressReserve.handle();
+        try {
+            return (int) mh$.invokeExact(ptr, size, alignment, addr, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAddressFree(CUdeviceptr ptr, size_t size)
+     * }
+     */
+    public static final class cuMemAddressFree {
+        private cuMemAddressFree() {}
+
+        public static final String NAME = "cuMemAddressFree";
+        public static final String PROTOTYPE = "CUresult cuMemAddressFree(CUdeviceptr ptr, size_t size)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAddressFree$descriptor() {
+        return cuMemAddressFree.DESC;
+    }
+
+    public static MethodHandle cuMemAddressFree$handle() {
+        return cuMemAddressFree.handle();
+    }
+
+    public static MemorySegment cuMemAddressFree$address() {
+        return cuMemAddressFree.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAddressFree(CUdeviceptr ptr, size_t size)
+     * }
+     */
+    public static int cuMemAddressFree(long ptr, long size) {
+        var mh$ = cuMemAddressFree.handle();
+        try {
+            return (int) mh$.invokeExact(ptr, size);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemCreate(CUmemGenericAllocationHandle *handle, size_t size, const CUmemAllocationProp *prop, unsigned long long flags)
+     * }
+     */
+    public static final class cuMemCreate {
+        private cuMemCreate() {}
+
+        public static final String NAME = "cuMemCreate";
+        public static final String PROTOTYPE = "CUresult cuMemCreate(CUmemGenericAllocationHandle *handle, size_t size, const CUmemAllocationProp *prop, unsigned long long flags)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemCreate$descriptor() {
+        return cuMemCreate.DESC;
+    }
+
+    public static MethodHandle cuMemCreate$handle() {
+        return cuMemCreate.handle();
+    }
+
+    public static MemorySegment cuMemCreate$address() {
+        return cuMemCreate.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemCreate(CUmemGenericAllocationHandle *handle, size_t size, const CUmemAllocationProp *prop, unsigned long long flags)
+     * }
+     */
+    public static int cuMemCreate(MemorySegment handle, long size, MemorySegment prop, long flags) {
+        var mh$ = cuMemCreate.handle();
+        try {
+            return (int) mh$.invokeExact(handle, size, prop, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemRelease(CUmemGenericAllocationHandle handle)
+     * }
+     */
+    public static final class cuMemRelease {
+        private cuMemRelease() {}
+
+        public static final String NAME = "cuMemRelease";
+        public static final String PROTOTYPE = "CUresult cuMemRelease(CUmemGenericAllocationHandle handle)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemRelease$descriptor() {
+        return cuMemRelease.DESC;
+    }
+
+    public static MethodHandle cuMemRelease$handle() {
+        return cuMemRelease.handle();
+    }
+
+    public static MemorySegment cuMemRelease$address() {
+        return cuMemRelease.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemRelease(CUmemGenericAllocationHandle handle)
+     * }
+     */
+    public static int cuMemRelease(long handle) {
+        var mh$ = cuMemRelease.handle();
+        try {
+            return (int) mh$.invokeExact(handle);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemMap(CUdeviceptr ptr, size_t size, size_t offset, CUmemGenericAllocationHandle handle, unsigned long long flags)
+     * }
+     */
+    public static final class cuMemMap {
+        private cuMemMap() {}
+
+        public static final String NAME = "cuMemMap";
+        public static final String PROTOTYPE = "CUresult cuMemMap(CUdeviceptr ptr, size_t size, size_t offset, CUmemGenericAllocationHandle handle, unsigned long long flags)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_LONG, C_LONG, C_LONG_LONG, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemMap$descriptor() {
+        return cuMemMap.DESC;
+    }
+
+    public static MethodHandle cuMemMap$handle() {
+        return cuMemMap.handle();
+    }
+
+    public static MemorySegment cuMemMap$address() {
+        return cuMemMap.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemMap(CUdeviceptr ptr, size_t size, size_t offset, CUmemGenericAllocationHandle handle, unsigned long long flags)
+     * }
+     */
+    public static int cuMemMap(long ptr, long size, long offset, long handle, long flags) {
+        var mh$ = cuMemMap.handle();
+        try {
+            return (int) mh$.invokeExact(ptr, size, offset, handle, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemUnmap(CUdeviceptr ptr, size_t size)
+     * }
+     */
+    public static final class cuMemUnmap {
+        private cuMemUnmap() {}
+
+        public static final String NAME = "cuMemUnmap";
+        public static final String PROTOTYPE = "CUresult cuMemUnmap(CUdeviceptr ptr, size_t size)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemUnmap$descriptor() {
+        return cuMemUnmap.DESC;
+    }
+
+    public static MethodHandle cuMemUnmap$handle() {
+        return cuMemUnmap.handle();
+    }
+
+    public static MemorySegment cuMemUnmap$address() {
+        return cuMemUnmap.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemUnmap(CUdeviceptr ptr, size_t size)
+     * }
+     */
+    public static int cuMemUnmap(long ptr, long size) {
+        var mh$ = cuMemUnmap.handle();
+        try {
+            return (int) mh$.invokeExact(ptr, size);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemSetAccess(CUdeviceptr ptr, size_t size, const CUmemAccessDesc *desc, size_t count)
+     * }
+     */
+    public static final class cuMemSetAccess {
+        private cuMemSetAccess() {}
+
+        public static final String NAME = "cuMemSetAccess";
+        public static final String PROTOTYPE = "CUresult cuMemSetAccess(CUdeviceptr ptr, size_t size, const CUmemAccessDesc *desc, size_t count)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_LONG, C_POINTER, C_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemSetAccess$descriptor() {
+        return cuMemSetAccess.DESC;
+    }
+
+    public static MethodHandle cuMemSetAccess$handle() {
+        return cuMemSetAccess.handle();
+    }
+
+    public static MemorySegment cuMemSetAccess$address() {
+        return cuMemSetAccess.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemSetAccess(CUdeviceptr ptr, size_t size, const CUmemAccessDesc *desc, size_t count)
+     * }
+     */
+    public static int cuMemSetAccess(long ptr, long size, MemorySegment desc, long count) {
+        var mh$ = cuMemSetAccess.handle();
+        try {
+            return (int) mh$.invokeExact(ptr, size, desc, count);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemGetAllocationGranularity(size_t *granularity, const CUmemAllocationProp *prop, CUmemAllocationGranularity_flags option)
+     * }
+     */
+    public static final class cuMemGetAllocationGranularity {
+        private cuMemGetAllocationGranularity() {}
+
+        public static final String NAME = "cuMemGetAllocationGranularity";
+        public static final String PROTOTYPE = "CUresult cuMemGetAllocationGranularity(size_t *granularity, const CUmemAllocationProp *prop, CUmemAllocationGranularity_flags option)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemGetAllocationGranularity$descriptor() {
+        return cuMemGetAllocationGranularity.DESC;
+    }
+
+    public static MethodHandle cuMemGetAllocationGranularity$handle() {
+        return cuMemGetAllocationGranularity.handle();
+    }
+
+    public static MemorySegment cuMemGetAllocationGranularity$address() {
+        return cuMemGetAllocationGranularity.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemGetAllocationGranularity(size_t *granularity, const CUmemAllocationProp *prop, CUmemAllocationGranularity_flags option)
+     * }
+     */
+    public static int cuMemGetAllocationGranularity(MemorySegment granularity, MemorySegment prop, int option) {
+        var mh$ = cuMemGetAllocationGranularity.handle();
+        try {
+            return (int) mh$.invokeExact(granularity, prop, option);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocManaged(CUdeviceptr *dptr, size_t bytesize, unsigned int flags)
+     * }
+     */
+    public static final class cuMemAllocManaged {
+        private cuMemAllocManaged() {}
+
+        public static final String NAME = "cuMemAllocManaged";
+        public static final String PROTOTYPE = "CUresult cuMemAllocManaged(CUdeviceptr *dptr, size_t bytesize, unsigned int flags)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAllocManaged$descriptor() {
+        return cuMemAllocManaged.DESC;
+    }
+
+    public static MethodHandle cuMemAllocManaged$handle() {
+        return cuMemAllocManaged.handle();
+    }
+
+    public static MemorySegment cuMemAllocManaged$address() {
+        return cuMemAllocManaged.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocManaged(CUdeviceptr *dptr, size_t bytesize, unsigned int flags)
+     * }
+     */
+    public static int cuMemAllocManaged(MemorySegment dptr, long bytesize, int flags) {
+        var mh$ = cuMemAllocManaged.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, bytesize, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocPitch_v2(CUdeviceptr *dptr, size_t *pPitch, size_t WidthInBytes, size_t Height, unsigned int ElementSizeBytes)
+     * }
+     */
+    public static final class cuMemAllocPitch_v2 {
+        private cuMemAllocPitch_v2() {}
+
+        public static final String NAME = "cuMemAllocPitch_v2";
+        public static final String PROTOTYPE = "CUresult cuMemAllocPitch_v2(CUdeviceptr *dptr, size_t *pPitch, size_t WidthInBytes, size_t Height, unsigned int ElementSizeBytes)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG, C_LONG, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAllocPitch_v2$descriptor() {
+        return cuMemAllocPitch_v2.DESC;
+    }
+
+    public static MethodHandle cuMemAllocPitch_v2$handle() {
+        return cuMemAllocPitch_v2.handle();
+    }
+
+    public static MemorySegment cuMemAllocPitch_v2$address() {
+        return cuMemAllocPitch_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocPitch_v2(CUdeviceptr *dptr, size_t *pPitch, size_t WidthInBytes, size_t Height, unsigned int ElementSizeBytes)
+     * }
+     */
+    public static int cuMemAllocPitch_v2(MemorySegment dptr, MemorySegment pPitch, long WidthInBytes, long Height, int ElementSizeBytes) {
+        var mh$ = cuMemAllocPitch_v2.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, pPitch, WidthInBytes, Height, ElementSizeBytes);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocAsync(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)
+     * }
+     */
+    public static final class cuMemAllocAsync {
+        private cuMemAllocAsync() {}
+
+        public static final String NAME = "cuMemAllocAsync";
+        public static final String PROTOTYPE = "CUresult cuMemAllocAsync(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAllocAsync$descriptor() {
+        return cuMemAllocAsync.DESC;
+    }
+
+    public static MethodHandle cuMemAllocAsync$handle() {
+        return cuMemAllocAsync.handle();
+    }
+
+    public static MemorySegment cuMemAllocAsync$address() {
+        return cuMemAllocAsync.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocAsync(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)
+     * }
+     */
+    public static int cuMemAllocAsync(MemorySegment dptr, long bytesize, MemorySegment hStream) {
+        var mh$ = cuMemAllocAsync.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, bytesize, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)
+     * }
+     */
+    public static final class cuMemAllocAsync_ptsz {
+        private cuMemAllocAsync_ptsz() {}
+
+        public static final String NAME = "cuMemAllocAsync_ptsz";
+        public static final String PROTOTYPE = "CUresult cuMemAllocAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAllocAsync_ptsz$descriptor() {
+        return cuMemAllocAsync_ptsz.DESC;
+    }
+
+    public static MethodHandle cuMemAllocAsync_ptsz$handle() {
+        return cuMemAllocAsync_ptsz.handle();
+    }
+
+    public static MemorySegment cuMemAllocAsync_ptsz$address() {
+        return cuMemAllocAsync_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUstream hStream)
+     * }
+     */
+    public static int cuMemAllocAsync_ptsz(MemorySegment dptr, long bytesize, MemorySegment hStream) {
+        var mh$ = cuMemAllocAsync_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, bytesize, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocFromPoolAsync(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool, CUstream hStream)
+     * }
+     */
+    public static final class cuMemAllocFromPoolAsync {
+        private cuMemAllocFromPoolAsync() {}
+
+        public static final String NAME = "cuMemAllocFromPoolAsync";
+        public static final String PROTOTYPE = "CUresult cuMemAllocFromPoolAsync(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAllocFromPoolAsync$descriptor() {
+        return cuMemAllocFromPoolAsync.DESC;
+    }
+
+    public static MethodHandle cuMemAllocFromPoolAsync$handle() {
+        return cuMemAllocFromPoolAsync.handle();
+    }
+
+    public static MemorySegment cuMemAllocFromPoolAsync$address() {
+        return cuMemAllocFromPoolAsync.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocFromPoolAsync(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool, CUstream hStream)
+     * }
+     */
+    public static int cuMemAllocFromPoolAsync(MemorySegment dptr, long bytesize, MemorySegment pool, MemorySegment hStream) {
+        var mh$ = cuMemAllocFromPoolAsync.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, bytesize, pool, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocFromPoolAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool, CUstream hStream)
+     * }
+     */
+    public static final class cuMemAllocFromPoolAsync_ptsz {
+        private cuMemAllocFromPoolAsync_ptsz() {}
+
+        public static final String NAME = "cuMemAllocFromPoolAsync_ptsz";
+        public static final String PROTOTYPE = "CUresult cuMemAllocFromPoolAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAllocFromPoolAsync_ptsz$descriptor() {
+        return cuMemAllocFromPoolAsync_ptsz.DESC;
+    }
+
+    public static MethodHandle cuMemAllocFromPoolAsync_ptsz$handle() {
+        return cuMemAllocFromPoolAsync_ptsz.handle();
+    }
+
+    public static MemorySegment cuMemAllocFromPoolAsync_ptsz$address() {
+        return cuMemAllocFromPoolAsync_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAllocFromPoolAsync_ptsz(CUdeviceptr *dptr, size_t bytesize, CUmemoryPool pool, CUstream hStream)
+     * }
+     */
+    public static int cuMemAllocFromPoolAsync_ptsz(MemorySegment dptr, long bytesize, MemorySegment pool, MemorySegment hStream) {
+        var mh$ = cuMemAllocFromPoolAsync_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, bytesize, pool, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemFreeAsync(CUdeviceptr dptr, CUstream hStream)
+     * }
+     */
+    public static final class cuMemFreeAsync {
+        private cuMemFreeAsync() {}
+
+        public static final String NAME = "cuMemFreeAsync";
+        public static final String PROTOTYPE = "CUresult cuMemFreeAsync(CUdeviceptr dptr, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemFreeAsync$descriptor() {
+        return cuMemFreeAsync.DESC;
+    }
+
+    public static MethodHandle cuMemFreeAsync$handle() {
+        return cuMemFreeAsync.handle();
+    }
+
+    public static MemorySegment cuMemFreeAsync$address() {
+        return cuMemFreeAsync.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemFreeAsync(CUdeviceptr dptr, CUstream hStream)
+     * }
+     */
+    public static int cuMemFreeAsync(long dptr, MemorySegment hStream) {
+        var mh$ = cuMemFreeAsync.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemFreeAsync_ptsz(CUdeviceptr dptr, CUstream hStream)
+     * }
+     */
+    public static final class cuMemFreeAsync_ptsz {
+        private cuMemFreeAsync_ptsz() {}
+
+        public static final String NAME = "cuMemFreeAsync_ptsz";
+        public static final String PROTOTYPE = "CUresult cuMemFreeAsync_ptsz(CUdeviceptr dptr, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemFreeAsync_ptsz$descriptor() {
+        return cuMemFreeAsync_ptsz.DESC;
+    }
+
+    public static MethodHandle cuMemFreeAsync_ptsz$handle() {
+        return cuMemFreeAsync_ptsz.handle();
+    }
+
+    public static MemorySegment cuMemFreeAsync_ptsz$address() {
+        return cuMemFreeAsync_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemFreeAsync_ptsz(CUdeviceptr dptr, CUstream hStream)
+     * }
+     */
+    public static int cuMemFreeAsync_ptsz(long dptr, MemorySegment hStream) {
+        var mh$ = cuMemFreeAsync_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(dptr, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemRetainAllocationHandle(CUmemGenericAllocationHandle *handle, void *addr)
+     * }
+     */
+    public static final class cuMemRetainAllocationHandle {
+        private cuMemRetainAllocationHandle() {}
+
+        public static final String NAME = "cuMemRetainAllocationHandle";
+        public static final String PROTOTYPE = "CUresult cuMemRetainAllocationHandle(CUmemGenericAllocationHandle *handle, void *addr)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemRetainAllocationHandle$descriptor() {
+        return cuMemRetainAllocationHandle.DESC;
+    }
+
+    public static MethodHandle cuMemRetainAllocationHandle$handle() {
+        return cuMemRetainAllocationHandle.handle();
+    }
+
+    public static MemorySegment cuMemRetainAllocationHandle$address() {
+        return cuMemRetainAllocationHandle.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemRetainAllocationHandle(CUmemGenericAllocationHandle *handle, void *addr)
+     * }
+     */
+    public static int cuMemRetainAllocationHandle(MemorySegment handle, MemorySegment addr) {
+        var mh$ = cuMemRetainAllocationHandle.handle();
+        try {
+            return (int) mh$.invokeExact(handle, addr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemImportFromShareableHandle(CUmemGenericAllocationHandle *handle, void *osHandle, CUmemAllocationHandleType shHandleType)
+     * }
+     */
+    public static final class cuMemImportFromShareableHandle {
+        private cuMemImportFromShareableHandle() {}
+
+        public static final String NAME = "cuMemImportFromShareableHandle";
+        public static final String PROTOTYPE = "CUresult cuMemImportFromShareableHandle(CUmemGenericAllocationHandle *handle, void *osHandle, CUmemAllocationHandleType shHandleType)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemImportFromShareableHandle$descriptor() {
+        return cuMemImportFromShareableHandle.DESC;
+    }
+
+    public static MethodHandle cuMemImportFromShareableHandle$handle() {
+        return cuMemImportFromShareableHandle.handle();
+    }
+
+    public static MemorySegment cuMemImportFromShareableHandle$address() {
+        return cuMemImportFromShareableHandle.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemImportFromShareableHandle(CUmemGenericAllocationHandle *handle, void *osHandle, CUmemAllocationHandleType shHandleType)
+     * }
+     */
+    public static int cuMemImportFromShareableHandle(MemorySegment handle, MemorySegment osHandle, int shHandleType) {
+        var mh$ = cuMemImportFromShareableHandle.handle();
+        try {
+            return (int) mh$.invokeExact(handle, osHandle, shHandleType);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -39,14 +39,19 @@ class DescriptorPrototypeTest {
             entry("CUmemAllocationType", JAVA_INT),
             entry("CUmemAllocationHandleType", JAVA_INT),
             entry("CUmemLocationType", JAVA_INT),
+            entry("CUmemAccess_flags", JAVA_INT),
+            entry("CUmemAllocationGranularity_flags", JAVA_INT),
             entry("long", JAVA_LONG),
             entry("unsigned long", JAVA_LONG),
+            entry("unsigned long long", JAVA_LONG),
+            entry("CUmemGenericAllocationHandle", JAVA_LONG),
             entry("size_t", JAVA_LONG),
             entry("CUdeviceptr", JAVA_LONG),
             entry("cuuint64_t", JAVA_LONG),
             entry("CUcontext", ADDRESS),
             entry("CUstream", ADDRESS),
-            entry("CUfunction", ADDRESS));
+            entry("CUfunction", ADDRESS),
+            entry("CUmemoryPool", ADDRESS));
 
     static MemoryLayout layoutOf(String baseType, int pointerDepth, String where) {
         if (pointerDepth > 0) {
@@ -93,7 +98,7 @@ class DescriptorPrototypeTest {
 
     @Test
     void descriptorsMatchRecordedPrototypes() {
-        assertThat(CudaDriver.functions()).hasSize(23);
+        assertThat(CudaDriver.functions()).hasSize(41);
         for (FunctionInfo f : CudaDriver.functions()) {
             FunctionDescriptor want = expected(f.prototype());
             FunctionDescriptor got = f.descriptor();

@@ -41,6 +41,15 @@ class StructLayoutTest {
     }
 
     @Test
+    void cumemAccessDesc() {
+        GroupLayout g = CUmemAccessDesc.layout();
+        assertThat(CUmemAccessDesc.sizeof()).isEqualTo(CUmemAccessDesc.SIZEOF).isEqualTo(12);
+        assertThat(g.byteAlignment()).isEqualTo(4);
+        assertThat(CUmemAccessDesc.location$OFFSET).isEqualTo(off(g, "location"));
+        assertThat(CUmemAccessDesc.flags$OFFSET).isEqualTo(off(g, "flags"));
+    }
+
+    @Test
     void cumemAllocationProp() {
         GroupLayout g = CUmemAllocationProp.layout();
         assertThat(CUmemAllocationProp.sizeof()).isEqualTo(CUmemAllocationProp.SIZEOF).isEqualTo(32);

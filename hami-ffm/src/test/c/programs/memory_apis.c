@@ -1,0 +1,148 @@
+/*
+ * Every allocation API besides cuMemAlloc, filling the limit and giving it back (linked with libcuda).
+ *
+ * Usage: memory_apis --api managed|pitch|async|async-procaddr|pool-async|vmm|vmm-retain|vmm-import --chunk BYTES
+ * Output: allocated= first_oom= free_full= (cuMemGetInfo free while full) free_after= (after giving all back)
+ *   vmm-retain: free.after_create= free.after_release_first= free.after_unmap= free.after_release_second=
+ *   vmm-import: free.after_import= free.after_release_import=
+ */
+#include <cuda.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX 8192
+
+static size_t mem_free(void)
+{
+    size_t f = 0, t = 0;
+    cuMemGetInfo(&f, &t);
+    return f;
+}
+
+static void check(CUresult rc, const char *what)
+{
+    if (rc != CUDA_SUCCESS) {
+        printf("error=%d\nerror_at=%s\n", (int)rc, what);
+        exit(2);
+    }
+}
+
+static CUmemAllocationProp device_prop(void)
+{
+    CUmemAllocationProp prop;
+    memset(&prop, 0, sizeof prop);
+    prop.type = CU_MEM_ALLOCATION_TYPE_PINNED;
+    prop.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    prop.location.id = 0;
+    return prop;
+}
+
+int main(int argc, char **argv)
+{
+    const char *api = NULL;
+    size_t chunk = 2u << 20;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--api"))
+            api = argv[i + 1];
+        else if (!strcmp(argv[i], "--chunk"))
+            chunk = strtoull(argv[i + 1], NULL, 0);
+    }
+    if (!api) {
+        fprintf(stderr, "usage: memory_apis --api API --chunk BYTES\n");
+        return 1;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    CUdevice dev;
+    CUcontext ctx;
+    check(cuInit(0), "cuInit");
+    check(cuDeviceGet(&dev, 0), "cuDeviceGet");
+    check(cuDevicePrimaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain");
+    check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+
+    static CUdeviceptr ptrs[MAX];
+    static CUmemGenericAllocationHandle handles[MAX];
+    int n = 0;
+    CUresult rc = CUDA_SUCCESS;
+    CUmemAllocationProp prop = device_prop();
+
+    if (!strcmp(api, "vmm-retain") || !strcmp(api, "vmm-import")) {
+        CUmemGenericAllocationHandle h, h2;
+        CUdeviceptr va;
+        check(cuMemCreate(&h, chunk, &prop, 0), "cuMemCreate");
+        check(cuMemAddressReserve(&va, chunk, 0, 0, 0), "cuMemAddressReserve");
+        check(cuMemMap(va, chunk, 0, h, 0), "cuMemMap");
+        printf("free.after_create=%zu\n", mem_free());
+        if (!strcmp(api, "vmm-retain")) {
+            check(cuMemRetainAllocationHandle(&h2, (void *)(uintptr_t)va), "cuMemRetainAllocationHandle");
+            check(cuMemRelease(h), "cuMemRelease (first)");
+            printf("free.after_release_first=%zu\n", mem_free());
+            check(cuMemUnmap(va, chunk), "cuMemUnmap");
+            printf("free.after_unmap=%zu\n", mem_free());
+            check(cuMemRelease(h2), "cuMemRelease (second)");
+            printf("free.after_release_second=%zu\n", mem_free());
+        } else {
+            int fd = -1;
+            check(cuMemExportToShareableHandle(&fd, h, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0), "export");
+            check(cuMemImportFromShareableHandle(&h2, (void *)(uintptr_t)fd, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR),
+                  "import");
+            printf("free.after_import=%zu\n", mem_free());
+            check(cuMemRelease(h2), "cuMemRelease (import)");
+            printf("free.after_release_import=%zu\n", mem_free());
+            check(cuMemUnmap(va, chunk), "cuMemUnmap");
+            check(cuMemRelease(h), "cuMemRelease");
+        }
+        printf("free_after=%zu\n", mem_free());
+        return 0;
+    }
+
+    typedef CUresult (*alloc_async_fn)(CUdeviceptr *, size_t, CUstream);
+    alloc_async_fn async_alloc = cuMemAllocAsync;
+    if (!strcmp(api, "async-procaddr")) {
+        CUdriverProcAddressQueryResult st;
+        void *fn = NULL;
+        check(cuGetProcAddress_v2("cuMemAllocAsync", &fn, 13000, CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM, &st),
+              "cuGetProcAddress(cuMemAllocAsync)");
+        async_alloc = (alloc_async_fn)fn;
+    }
+    CUmemoryPool pool = NULL;
+    if (!strcmp(api, "pool-async"))
+        pool = (CUmemoryPool)(uintptr_t)0x1; /* the fake driver takes any pool handle */
+    while (n < MAX) {
+        if (!strcmp(api, "managed"))
+            rc = cuMemAllocManaged(&ptrs[n], chunk, CU_MEM_ATTACH_GLOBAL);
+        else if (!strcmp(api, "pitch")) {
+            size_t pitch;
+            rc = cuMemAllocPitch(&ptrs[n], &pitch, chunk / 64, 64, 4);
+        } else if (!strcmp(api, "async") || !strcmp(api, "async-procaddr"))
+            rc = async_alloc(&ptrs[n], chunk, NULL);
+        else if (!strcmp(api, "pool-async"))
+            rc = cuMemAllocFromPoolAsync(&ptrs[n], chunk, pool, NULL);
+        else if (!strcmp(api, "vmm")) {
+            /* create, map, release the handle at once: the mapping keeps the memory */
+            rc = cuMemCreate(&handles[n], chunk, &prop, 0);
+            if (rc == CUDA_SUCCESS) {
+                check(cuMemAddressReserve(&ptrs[n], chunk, 0, 0, 0), "cuMemAddressReserve");
+                check(cuMemMap(ptrs[n], chunk, 0, handles[n], 0), "cuMemMap");
+                check(cuMemRelease(handles[n]), "cuMemRelease");
+            }
+        } else {
+            fprintf(stderr, "unknown --api %s\n", api);
+            return 1;
+        }
+        if (rc != CUDA_SUCCESS)
+            break;
+        n++;
+    }
+    printf("allocated=%d\nfirst_oom=%d\nfree_full=%zu\n", n, (int)rc, mem_free());
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(api, "vmm"))
+            check(cuMemUnmap(ptrs[i], chunk), "cuMemUnmap");
+        else if (!strncmp(api, "async", 5) || !strcmp(api, "pool-async"))
+            check(cuMemFreeAsync(ptrs[i], NULL), "cuMemFreeAsync");
+        else
+            check(cuMemFree(ptrs[i]), "cuMemFree");
+    }
+    printf("free_after=%zu\n", mem_free());
+    return 0;
+}

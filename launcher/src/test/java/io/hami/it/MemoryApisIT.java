@@ -1,0 +1,76 @@
+package io.hami.it;
+
+import static io.hami.it.NativeHarness.MIB;
+import static io.hami.it.NativeHarness.bin;
+import static io.hami.it.NativeHarness.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hami.it.NativeHarness.Result;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every path that takes device memory, against the fake driver through the real trampoline and JVM: each fills a
+ * 32 MiB limit exactly with 2 MiB allocations, is refused with CUDA_ERROR_OUT_OF_MEMORY, reads free = 0 while full,
+ * and gives every byte back; the driver's own high-water mark never passes the limit. VMM's reference patterns and
+ * an import of memory charged elsewhere are followed step by step.
+ */
+class MemoryApisIT {
+    private static final long LIMIT = 32 * MIB;
+    private static final long CHUNK = 2 * MIB;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void build() throws Exception {
+        NativeHarness.build();
+    }
+
+    private Result memoryApis(String api) throws Exception {
+        Map<String, String> env = NativeHarness.env(dir);
+        env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
+        env.put("CUDA_DEVICE_MEMORY_LIMIT", "32m");
+        Result r = run(env, 60, bin("memory_apis").toString(), "--api", api, "--chunk", Long.toString(CHUNK));
+        assertThat(r.exit()).as("%s: %s", api, r.stderr()).isZero();
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"managed", "pitch", "async", "async-procaddr", "pool-async", "vmm"})
+    void fills_the_limit_exactly_and_gives_everything_back(String api) throws Exception {
+        Result r = memoryApis(api);
+        assertThat(r.number("allocated")).isEqualTo(LIMIT / CHUNK);
+        assertThat(r.number("first_oom")).isEqualTo(2);
+        assertThat(r.number("free_full")).isZero();
+        assertThat(r.number("free_after")).isEqualTo(LIMIT);
+        Map<String, String> ledger = NativeHarness.ledger(dir);
+        assertThat(Long.parseLong(ledger.get("dev0.hwm"))).isEqualTo(LIMIT);
+        assertThat(Long.parseLong(ledger.get("dev0.live"))).isZero();
+    }
+
+    @Test
+    void vmm_memory_stays_charged_while_any_handle_or_mapping_holds_it() throws Exception {
+        Result r = memoryApis("vmm-retain");
+        long charged = LIMIT - CHUNK;
+        assertThat(r.number("free.after_create")).isEqualTo(charged);
+        assertThat(r.number("free.after_release_first")).as("the retained handle and the mapping hold it")
+                .isEqualTo(charged);
+        assertThat(r.number("free.after_unmap")).as("the retained handle holds it").isEqualTo(charged);
+        assertThat(r.number("free.after_release_second")).isEqualTo(LIMIT);
+    }
+
+    @Test
+    void an_imported_allocation_is_never_charged_twice() throws Exception {
+        Result r = memoryApis("vmm-import");
+        assertThat(r.number("free.after_create")).isEqualTo(LIMIT - CHUNK);
+        assertThat(r.number("free.after_import")).isEqualTo(LIMIT - CHUNK);
+        assertThat(r.number("free.after_release_import")).isEqualTo(LIMIT - CHUNK);
+        assertThat(r.number("free_after")).isEqualTo(LIMIT);
+    }
+}
