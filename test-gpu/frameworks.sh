@@ -25,16 +25,4 @@ for case in torch-default torch-expandable torch-async cupy jax; do
     echo "$config $line"
   done
 done
-printf '%s\n' "${results[@]}" | python3 -c '
-import json, sys
-rows = [json.loads(l) for l in sys.stdin if l.strip()]
-json.dump({"limit": sys.argv[1], "runs": rows}, open(sys.argv[2], "w"), indent=1)
-G = 1 << 30
-print(f"{\"case\":18} {\"config\":9} {\"256MiB\":>7} {\"told total\":>11} {\"nvml used\":>10}  oom")
-for r in rows:
-    told = r.get("total") or r.get("bytes_limit")
-    nv = r.get("nvml_used")
-    print(f"{r[\"case\"]:18} {r[\"config\"]:9} {r.get(\"count\", \"-\")!s:>7} "
-          f"{(told / G if isinstance(told, int) else 0):10.2f}G {(nv / G if isinstance(nv, int) else 0):9.2f}G  "
-          f"{(r.get(\"oom\") or r.get(\"error\") or \"\")!s:.60}")
-' "$LIMIT" "$OUT/gpu-frameworks.json"
+printf '%s\n' "${results[@]}" | python3 test-gpu/src/frameworks_report.py "$LIMIT" "$OUT/gpu-frameworks.json"

@@ -62,6 +62,7 @@ def jax_case():
     import jax, jax.numpy as jnp
     d = jax.devices()[0]
     stats = d.memory_stats() or {}
+    ok = float(jnp.sum(jnp.ones((1024,), dtype=jnp.float32))) == 1024.0  # computes correctly before filling
     held, err = [], None
     try:
         while len(held) < CAP:
@@ -70,7 +71,6 @@ def jax_case():
             held.append(x)
     except Exception as e:  # XlaRuntimeError RESOURCE_EXHAUSTED
         err = f"{type(e).__name__}: {str(e)[:200]}"
-    ok = float(jnp.sum(held[0])) == 0.0 if held else None
     return {"count": len(held), "bytes_limit": stats.get("bytes_limit"), "bytes_reserved": stats.get("bytes_reserved"),
             "nvml_used": nvml_used(), "oom": err, "result_ok": ok}
 
