@@ -87,6 +87,49 @@ int hami_limited(void) {
     return value;
 }
 
+/*
+ * The limit the launch gave device `device` in the environment (HAMi's names): 1 with *bytes set, 0 for no limit,
+ * -1 when only Java can read it (a fraction, an unknown suffix: it then reports the error itself). hami-run writes
+ * plain bytes; this reads HAMi's binary k/m/g/t suffixes too, so an environment-mode pod never waits here either.
+ */
+int hami_launch_limit(int device, uint64_t *bytes) {
+    char name[48];
+    snprintf(name, sizeof name, "CUDA_DEVICE_MEMORY_LIMIT_%d", device);
+    const char *text = getenv(name);
+    if (text == NULL || text[0] == '\0') {
+        text = getenv("CUDA_DEVICE_MEMORY_LIMIT");
+    }
+    if (text == NULL || text[0] == '\0') {
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (end == text || errno != 0 || text[0] == '-') {
+        return -1;
+    }
+    int shift = 0;
+    switch (*end == '\0' ? 0 : (*end | 0x20)) {
+    case 0: break;
+    case 'k': shift = 10; end++; break;
+    case 'm': shift = 20; end++; break;
+    case 'g': shift = 30; end++; break;
+    case 't': shift = 40; end++; break;
+    default: return -1;
+    }
+    if ((*end | 0x20) == 'i') {
+        end++;
+    }
+    if ((*end | 0x20) == 'b') {
+        end++;
+    }
+    if (*end != '\0' || (shift > 0 && value > (~0ULL >> shift))) {
+        return -1;
+    }
+    *bytes = value << shift;
+    return *bytes != 0;
+}
+
 static void finish(int result) {
     pthread_mutex_lock(&boot_mutex);
     atomic_store(&state, result);

@@ -14,12 +14,16 @@
  * every cuCtxCreate version) are exported so that, under a limit, the first one starts the JVM boot in the background
  * without waiting for it (docs/startup.md); without a limit they are pure pass-through like every other export.
  */
-#define HAMI_HOOKS(X)                                                                                          \
+#define HAMI_HOOKS(X) HAMI_FORWARDING_HOOKS(X) HAMI_QUERY_HOOKS(X)
+
+/* Written by hand in trampoline.c: answered from the launch's environment while the JVM is not up yet. */
+#define HAMI_QUERY_HOOKS(X) X(cuDeviceTotalMem_v2, (size_t * bytes, CUdevice dev), (bytes, dev))
+
+#define HAMI_FORWARDING_HOOKS(X)                                                                               \
     X(cuInit, (unsigned int flags), (flags))                                                                   \
     X(cuMemAlloc_v2, (CUdeviceptr * dptr, size_t bytesize), (dptr, bytesize))                                  \
     X(cuMemFree_v2, (CUdeviceptr dptr), (dptr))                                                                \
     X(cuMemGetInfo_v2, (size_t * free_bytes, size_t * total_bytes), (free_bytes, total_bytes))                 \
-    X(cuDeviceTotalMem_v2, (size_t * bytes, CUdevice dev), (bytes, dev))                                       \
     X(cuLaunchKernel,                                                                                          \
       (CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,      \
        unsigned int bz, unsigned int shmem, CUstream stream, void **params, void **extra),                     \
@@ -108,6 +112,7 @@ HAMI_HIDDEN void *hami_real_dlsym(void *handle, const char *name);
 
 /* boot.c */
 HAMI_HIDDEN int hami_limited(void);
+HAMI_HIDDEN int hami_launch_limit(int device, uint64_t *bytes);
 HAMI_HIDDEN int hami_boot_wait(void);
 HAMI_HIDDEN void hami_boot_kick(void);
 HAMI_HIDDEN const char *hami_boot_message(void);

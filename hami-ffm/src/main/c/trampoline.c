@@ -258,8 +258,43 @@ static CUresult await_decision(int id) {
         hami_fn_##name real = (hami_fn_##name)forward_to(HAMI_ID_##name);                                            \
         return real == NULL ? CUDA_ERROR_NOT_INITIALIZED : real args;                                          \
     }
-HAMI_HOOKS(HAMI_DEFINE)
+HAMI_FORWARDING_HOOKS(HAMI_DEFINE)
 #undef HAMI_DEFINE
+
+typedef CUresult (*hami_fn_cuDeviceTotalMem_v2)(size_t *, CUdevice);
+
+/*
+ * A device query. Before the JVM is up, the limit the launch wrote into the environment answers it, so asking
+ * never starts or waits for a JVM (torch.cuda.is_available(), cudart's device table) and the boot that context
+ * creation started keeps running in the background. Java answers once it is up (hami-run set included).
+ */
+CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev) {
+    hami_fn_cuDeviceTotalMem_v2 hook =
+        (hami_fn_cuDeviceTotalMem_v2)atomic_load_explicit(&hooks[HAMI_ID_cuDeviceTotalMem_v2], memory_order_acquire);
+    if (hook == NULL && decides(HAMI_ID_cuDeviceTotalMem_v2)) {
+        uint64_t limit = 0;
+        int known = hami_launch_limit(dev, &limit);
+        hami_fn_cuDeviceTotalMem_v2 real = (hami_fn_cuDeviceTotalMem_v2)forward_to(HAMI_ID_cuDeviceTotalMem_v2);
+        if (known >= 0 && real != NULL) {
+            CUresult result = real(bytes, dev);
+            if (result == CUDA_SUCCESS && known > 0 && *bytes > limit) {
+                *bytes = (size_t)limit;
+            }
+            return result;
+        }
+        CUresult refused = await_decision(HAMI_ID_cuDeviceTotalMem_v2);
+        if (refused != CUDA_SUCCESS) {
+            return refused;
+        }
+        hook = (hami_fn_cuDeviceTotalMem_v2)atomic_load_explicit(&hooks[HAMI_ID_cuDeviceTotalMem_v2],
+                                                                 memory_order_acquire);
+    }
+    if (hook != NULL) {
+        return hook(bytes, dev);
+    }
+    hami_fn_cuDeviceTotalMem_v2 real = (hami_fn_cuDeviceTotalMem_v2)forward_to(HAMI_ID_cuDeviceTotalMem_v2);
+    return real == NULL ? CUDA_ERROR_NOT_INITIALIZED : real(bytes, dev);
+}
 
 #define GPA_V1 (HAMI_HOOK_COUNT)
 #define GPA_V2 (HAMI_HOOK_COUNT + 1)

@@ -196,6 +196,16 @@ class TrampolineIT {
         assertThat(dir.resolve("test.region")).doesNotExist(); // the JVM would have joined the region
     }
 
+    @ParameterizedTest
+    @CsvSource({"32m,33554432", "536870912,536870912", "256MiB,268435456", "4g,1073741824"})
+    void questions_see_the_limit_and_start_no_jvm(String limit, long expected) throws Exception {
+        Result r = run(limited("O2", limit), 60, bin("query_only").toString());
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.number("devtotal")).isEqualTo(expected);
+        assertThat(r.number("threads")).as("no JVM threads").isEqualTo(1);
+        assertThat(dir.resolve("test.region")).doesNotExist();
+    }
+
     @Test
     void an_unreadable_limit_refuses_allocations_with_a_message_naming_it() throws Exception {
         Result r = run(limited("O2", "10xb"), 60, command("alloc_until_oom", "--mode", "direct", "--chunk", "1m")
