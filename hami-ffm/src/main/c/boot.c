@@ -200,6 +200,11 @@ static int create_jvm(void) {
     n = add_option(options, n, "%s", "-XX:+UseSerialGC");
     n = add_option(options, n, "%s", "-Xms8m");  /* 2 young collections during the boot; less costs more of them */
     n = add_option(options, n, "%s", "-Xmx64m");
+    /* the boot's code runs once: compiling it only competes with the boot; the hooks, though, must reach compiled
+       code within their first few hundred calls, not thousands (docs/startup.md) */
+    n = add_option(options, n, "%s", "-XX:CompileThresholdScaling=10");
+    n = add_option(options, n, "%s", "-XX:CompileCommand=quiet");
+    n = add_option(options, n, "%s", "-XX:CompileCommand=CompileThresholdScaling,io.hami.*::*,0.1");
     n = add_option(options, n, "%s", "-XX:CICompilerCount=2"); /* not one compiler thread (and arena) per 1.5 cores */
     n = add_option(options, n, "%s", "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log");
     char *extra = getenv("HAMI_JVM_OPTIONS"); /* for diagnosis and training: space-separated, appended last */
