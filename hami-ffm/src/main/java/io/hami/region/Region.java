@@ -504,12 +504,26 @@ public final class Region implements AutoCloseable {
                     }
                     INT.setRelease(segment, base + SLOT_STATE_OFFSET, STATE_FREE);
                     reclaimed++;
+                    settleOrphan(tenant);
                 }
             } finally {
                 release(probe);
             }
         }
         return reclaimed;
+    }
+
+    /**
+     * A process killed between the tenant's CAS and its slot's add (nanoseconds, but SIGKILL lands anywhere) leaves
+     * bytes on the tenant that no slot owns. Processes reserve only after claiming their slot, so a tenant without
+     * slots has nothing in flight: what it still counts is such an orphan, and goes.
+     */
+    private void settleOrphan(int tenant) {
+        if (!hasSlots(tenant)) {
+            for (int d = 0; d < DEVICE_CAPACITY; d++) {
+                LONG.setVolatile(segment, tenantUsedOffset(tenant, d), 0L);
+            }
+        }
     }
 
     /**
