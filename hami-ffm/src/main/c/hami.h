@@ -64,7 +64,20 @@
     X(cuMemUnmap, (CUdeviceptr ptr, size_t size), (ptr, size))                                                 \
     X(cuMemImportFromShareableHandle,                                                                          \
       (CUmemGenericAllocationHandle * handle, void *os_handle, CUmemAllocationHandleType type),                \
-      (handle, os_handle, type))
+      (handle, os_handle, type))                                                                           \
+    HAMI_MEMORY_PATH_HOOKS(X)
+
+/* Issue 3's remaining memory paths: arrays, external memory (docs/memory.md). */
+#define HAMI_MEMORY_PATH_HOOKS(X)                                                                              \
+    X(cuArrayCreate_v2, (CUarray * handle, const CUDA_ARRAY_DESCRIPTOR *desc), (handle, desc))                 \
+    X(cuArray3DCreate_v2, (CUarray * handle, const CUDA_ARRAY3D_DESCRIPTOR *desc), (handle, desc))             \
+    X(cuMipmappedArrayCreate, (CUmipmappedArray * handle, const CUDA_ARRAY3D_DESCRIPTOR *desc, unsigned int levels), \
+      (handle, desc, levels))                                                                                  \
+    X(cuArrayDestroy, (CUarray array), (array))                                                                \
+    X(cuMipmappedArrayDestroy, (CUmipmappedArray array), (array))                                              \
+    X(cuImportExternalMemory, (CUexternalMemory * memory, const CUDA_EXTERNAL_MEMORY_HANDLE_DESC *desc),       \
+      (memory, desc))                                                                                          \
+    X(cuDestroyExternalMemory, (CUexternalMemory memory), (memory))
 
 enum hami_hook_id {
 #define HAMI_ID(name, params, args) HAMI_ID_##name,

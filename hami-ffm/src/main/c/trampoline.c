@@ -190,6 +190,10 @@ static int allocates(int id) {
     case HAMI_ID_cuMemAllocFromPoolAsync:
     case HAMI_ID_cuMemAllocFromPoolAsync_ptsz:
     case HAMI_ID_cuMemCreate:
+    case HAMI_ID_cuArrayCreate_v2:
+    case HAMI_ID_cuArray3DCreate_v2:
+    case HAMI_ID_cuMipmappedArrayCreate:
+    case HAMI_ID_cuImportExternalMemory:
         return 1;
     default:
         return 0;

@@ -1462,6 +1462,151 @@ FC_EXPORT CUresult CUDAAPI cuMemImportFromShareableHandle(CUmemGenericAllocation
     return rc;
 }
 
+
+/* ---- arrays and external memory ---------------------------------------------
+ * Backed by ordinary fake allocations (the ledger counts them; the handle is the allocation's address). Array rows are
+ * padded to FC_PITCH and the total to FC_ARRAY_GRANULE, more than the descriptor's raw size, the way a driver lays
+ * arrays out for texture hardware; cuArrayGetMemoryRequirements reports that padded size. */
+
+#define FC_ARRAY_GRANULE (64u << 10)
+
+static uint64_t fc_format_bytes(CUarray_format format)
+{
+    switch (format) {
+    case CU_AD_FORMAT_UNSIGNED_INT8:
+    case CU_AD_FORMAT_SIGNED_INT8:
+        return 1;
+    case CU_AD_FORMAT_UNSIGNED_INT16:
+    case CU_AD_FORMAT_SIGNED_INT16:
+    case CU_AD_FORMAT_HALF:
+        return 2;
+    case CU_AD_FORMAT_UNSIGNED_INT32:
+    case CU_AD_FORMAT_SIGNED_INT32:
+    case CU_AD_FORMAT_FLOAT:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+static CUresult fc_array_create(void **handle, size_t w, size_t h, size_t d, CUarray_format format, unsigned channels,
+                                unsigned flags, unsigned levels)
+{
+    uint64_t element = fc_format_bytes(format) * channels;
+    if (!handle || w == 0 || element == 0 || channels > 4 || levels == 0 || levels > 32)
+        return CUDA_ERROR_INVALID_VALUE;
+    uint64_t total = 0;
+    for (unsigned l = 0; l < levels; l++) {
+        uint64_t lw = w >> l ? w >> l : 1, lh = h >> l ? h >> l : 1;
+        uint64_t ld = (flags & CUDA_ARRAY3D_LAYERED) ? (d ? d : 1) : (d >> l ? d >> l : 1);
+        total += (lw * element + FC_PITCH - 1) / FC_PITCH * FC_PITCH * lh * ld;
+    }
+    total = (total + FC_ARRAY_GRANULE - 1) / FC_ARRAY_GRANULE * FC_ARRAY_GRANULE;
+    CUdeviceptr p;
+    CUresult rc = do_alloc(&p, total, 0);
+    if (rc == CUDA_SUCCESS)
+        *handle = (void *)(uintptr_t)p;
+    return rc;
+}
+
+FC_EXPORT CUresult CUDAAPI cuArrayCreate_v2(CUarray *pHandle, const CUDA_ARRAY_DESCRIPTOR *desc)
+{
+    COUNT(cuArrayCreate_v2);
+    REQUIRE_INIT();
+    if (!desc)
+        return CUDA_ERROR_INVALID_VALUE;
+    return fc_array_create((void **)pHandle, desc->Width, desc->Height, 0, desc->Format, desc->NumChannels, 0, 1);
+}
+
+FC_EXPORT CUresult CUDAAPI cuArray3DCreate_v2(CUarray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *desc)
+{
+    COUNT(cuArray3DCreate_v2);
+    REQUIRE_INIT();
+    if (!desc)
+        return CUDA_ERROR_INVALID_VALUE;
+    return fc_array_create((void **)pHandle, desc->Width, desc->Height, desc->Depth, desc->Format, desc->NumChannels,
+                           desc->Flags, 1);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMipmappedArrayCreate(CUmipmappedArray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *desc,
+                                                  unsigned int numMipmapLevels)
+{
+    COUNT(cuMipmappedArrayCreate);
+    REQUIRE_INIT();
+    if (!desc)
+        return CUDA_ERROR_INVALID_VALUE;
+    return fc_array_create((void **)pHandle, desc->Width, desc->Height, desc->Depth, desc->Format, desc->NumChannels,
+                           desc->Flags, numMipmapLevels);
+}
+
+FC_EXPORT CUresult CUDAAPI cuArrayDestroy(CUarray hArray)
+{
+    COUNT(cuArrayDestroy);
+    REQUIRE_INIT();
+    return do_free((CUdeviceptr)(uintptr_t)hArray);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMipmappedArrayDestroy(CUmipmappedArray hMipmappedArray)
+{
+    COUNT(cuMipmappedArrayDestroy);
+    REQUIRE_INIT();
+    return do_free((CUdeviceptr)(uintptr_t)hMipmappedArray);
+}
+
+static CUresult fc_requirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *req, void *handle, CUdevice dev)
+{
+    if (!req || !valid_dev(dev))
+        return CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    struct fc_alloc *a = find_locked((CUdeviceptr)(uintptr_t)handle);
+    int ok = a && a->base == (CUdeviceptr)(uintptr_t)handle && a->dev == dev;
+    if (ok) {
+        memset(req, 0, sizeof *req);
+        req->size = a->size;
+        req->alignment = FC_ARRAY_GRANULE;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return ok ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+FC_EXPORT CUresult CUDAAPI cuArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements,
+                                                        CUarray array, CUdevice device)
+{
+    COUNT(cuArrayGetMemoryRequirements);
+    REQUIRE_INIT();
+    return fc_requirements(memoryRequirements, array, device);
+}
+
+FC_EXPORT CUresult CUDAAPI cuMipmappedArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements,
+                                                                 CUmipmappedArray mipmap, CUdevice device)
+{
+    COUNT(cuMipmappedArrayGetMemoryRequirements);
+    REQUIRE_INIT();
+    return fc_requirements(memoryRequirements, mipmap, device);
+}
+
+/* Imported external memory takes its descriptor's size on the importer's device, like a driver mapping it in. */
+FC_EXPORT CUresult CUDAAPI cuImportExternalMemory(CUexternalMemory *extMem_out,
+                                                  const CUDA_EXTERNAL_MEMORY_HANDLE_DESC *memHandleDesc)
+{
+    COUNT(cuImportExternalMemory);
+    REQUIRE_INIT();
+    if (!extMem_out || !memHandleDesc || memHandleDesc->size == 0)
+        return CUDA_ERROR_INVALID_VALUE;
+    CUdeviceptr p;
+    CUresult rc = do_alloc(&p, memHandleDesc->size, 0);
+    if (rc == CUDA_SUCCESS)
+        *extMem_out = (CUexternalMemory)(uintptr_t)p;
+    return rc;
+}
+
+FC_EXPORT CUresult CUDAAPI cuDestroyExternalMemory(CUexternalMemory extMem)
+{
+    COUNT(cuDestroyExternalMemory);
+    REQUIRE_INIT();
+    return do_free((CUdeviceptr)(uintptr_t)extMem);
+}
+
 #define FC_ALIAS(name) extern __typeof__(name) fc_self_##name __attribute__((alias(#name), visibility("hidden")));
 FAKECUDA_FUNCS(FC_ALIAS)
 #undef FC_ALIAS
@@ -1534,6 +1679,15 @@ static const struct fc_proc g_procs[] = {
     PROC(cuMemRetainAllocationHandle, 11000, cuMemRetainAllocationHandle),
     PROC(cuMemExportToShareableHandle, 10020, cuMemExportToShareableHandle),
     PROC(cuMemImportFromShareableHandle, 10020, cuMemImportFromShareableHandle),
+    PROC(cuArrayCreate, 3020, cuArrayCreate_v2),
+    PROC(cuArray3DCreate, 3020, cuArray3DCreate_v2),
+    PROC(cuMipmappedArrayCreate, 5000, cuMipmappedArrayCreate),
+    PROC(cuArrayDestroy, 2000, cuArrayDestroy),
+    PROC(cuMipmappedArrayDestroy, 5000, cuMipmappedArrayDestroy),
+    PROC(cuArrayGetMemoryRequirements, 11060, cuArrayGetMemoryRequirements),
+    PROC(cuMipmappedArrayGetMemoryRequirements, 11060, cuMipmappedArrayGetMemoryRequirements),
+    PROC(cuImportExternalMemory, 10000, cuImportExternalMemory),
+    PROC(cuDestroyExternalMemory, 10000, cuDestroyExternalMemory),
 };
 
 #undef PROC

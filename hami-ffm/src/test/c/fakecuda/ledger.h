@@ -83,7 +83,16 @@
     X(cuMemSetAccess)                \
     X(cuMemRetainAllocationHandle)   \
     X(cuMemExportToShareableHandle)  \
-    X(cuMemImportFromShareableHandle)
+    X(cuMemImportFromShareableHandle)        \
+    X(cuArrayCreate_v2)                      \
+    X(cuArray3DCreate_v2)                    \
+    X(cuMipmappedArrayCreate)                \
+    X(cuArrayDestroy)                        \
+    X(cuMipmappedArrayDestroy)               \
+    X(cuArrayGetMemoryRequirements)          \
+    X(cuMipmappedArrayGetMemoryRequirements) \
+    X(cuImportExternalMemory)                \
+    X(cuDestroyExternalMemory)
 
 enum fakecuda_fn {
 #define FAKECUDA_FN_ENUM(name) FAKECUDA_FN_##name,

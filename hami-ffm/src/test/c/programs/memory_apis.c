@@ -1,7 +1,11 @@
 /*
  * Every allocation API besides cuMemAlloc, filling the limit and giving it back (linked with libcuda).
  *
- * Usage: memory_apis --api managed|pitch|async|async-procaddr|pool-async|vmm|vmm-retain|vmm-import --chunk BYTES
+ * Usage: memory_apis --api managed|pitch|async|async-procaddr|pool-async|vmm|vmm-retain|vmm-import|array2d|array3d|
+ *                          mipmapped|external --chunk BYTES
+ *   The arrays' shapes take exactly --chunk bytes once the driver pads rows to 512 B (float rows of chunk/64 bytes less
+ *   100, 64 rows; 3D: 16 rows × 4 deep; mipmapped: 50 rows + a half-size level, 80 % of chunk, padded to 64 KiB), so
+ *   a bound from the descriptor alone is below what the driver takes and must be corrected.
  * Output: allocated= first_oom= free_full= (cuMemGetInfo free while full) free_after= (after giving all back)
  *   vmm-retain: free.after_create= free.after_release_first= free.after_unmap= free.after_release_second=
  *   vmm-import: free.after_import= free.after_release_import=
@@ -105,6 +109,12 @@ int main(int argc, char **argv)
               "cuGetProcAddress(cuMemAllocAsync)");
         async_alloc = (alloc_async_fn)fn;
     }
+    size_t row = chunk / 64;                /* bytes per padded row */
+    size_t width = (row - 100) / 4;          /* floats: the raw row is 100 bytes short of the padded one */
+    CUDA_ARRAY3D_DESCRIPTOR a3;
+    memset(&a3, 0, sizeof a3);
+    a3.Format = CU_AD_FORMAT_FLOAT;
+    a3.NumChannels = 1;
     CUmemoryPool pool = NULL;
     if (!strcmp(api, "pool-async"))
         pool = (CUmemoryPool)(uintptr_t)0x1; /* the fake driver takes any pool handle */
@@ -126,6 +136,22 @@ int main(int argc, char **argv)
                 check(cuMemMap(ptrs[n], chunk, 0, handles[n], 0), "cuMemMap");
                 check(cuMemRelease(handles[n]), "cuMemRelease");
             }
+        } else if (!strcmp(api, "array2d")) {
+            CUDA_ARRAY_DESCRIPTOR a2 = {.Width = width, .Height = 64, .Format = CU_AD_FORMAT_FLOAT, .NumChannels = 1};
+            rc = cuArrayCreate((CUarray *)&ptrs[n], &a2);
+        } else if (!strcmp(api, "array3d")) {
+            a3.Width = width, a3.Height = 16, a3.Depth = 4;
+            rc = cuArray3DCreate((CUarray *)&ptrs[n], &a3);
+        } else if (!strcmp(api, "mipmapped")) {
+            a3.Width = row / 4, a3.Height = 50, a3.Depth = 0;
+            rc = cuMipmappedArrayCreate((CUmipmappedArray *)&ptrs[n], &a3, 2);
+        } else if (!strcmp(api, "external")) {
+            CUDA_EXTERNAL_MEMORY_HANDLE_DESC ext;
+            memset(&ext, 0, sizeof ext);
+            ext.type = CU_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD;
+            ext.handle.fd = -1; /* the fake driver takes any fd */
+            ext.size = chunk;
+            rc = cuImportExternalMemory((CUexternalMemory *)&ptrs[n], &ext);
         } else {
             fprintf(stderr, "unknown --api %s\n", api);
             return 1;
@@ -138,6 +164,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         if (!strcmp(api, "vmm"))
             check(cuMemUnmap(ptrs[i], chunk), "cuMemUnmap");
+        else if (!strcmp(api, "array2d") || !strcmp(api, "array3d"))
+            check(cuArrayDestroy((CUarray)ptrs[i]), "cuArrayDestroy");
+        else if (!strcmp(api, "mipmapped"))
+            check(cuMipmappedArrayDestroy((CUmipmappedArray)ptrs[i]), "cuMipmappedArrayDestroy");
+        else if (!strcmp(api, "external"))
+            check(cuDestroyExternalMemory((CUexternalMemory)ptrs[i]), "cuDestroyExternalMemory");
         else if (!strncmp(api, "async", 5) || !strcmp(api, "pool-async"))
             check(cuMemFreeAsync(ptrs[i], NULL), "cuMemFreeAsync");
         else

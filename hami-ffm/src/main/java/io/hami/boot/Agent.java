@@ -1,6 +1,8 @@
 package io.hami.boot;
 
+import io.hami.hooks.ArrayHooks;
 import io.hami.hooks.Downcalls;
+import io.hami.hooks.ExternalMemoryHooks;
 import io.hami.hooks.HookContext;
 import io.hami.hooks.ManagedAndPitchHooks;
 import io.hami.hooks.MemoryHooks;
@@ -58,7 +60,15 @@ public final class Agent {
             new Hook(VmmHooks.class, CudaDriver.cuMemRetainAllocationHandle.INFO),
             new Hook(VmmHooks.class, CudaDriver.cuMemMap.INFO),
             new Hook(VmmHooks.class, CudaDriver.cuMemUnmap.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemImportFromShareableHandle.INFO));
+            new Hook(VmmHooks.class, CudaDriver.cuMemImportFromShareableHandle.INFO),
+            // issue 3's remaining memory paths (docs/memory.md)
+            new Hook(ArrayHooks.class, CudaDriver.cuArrayCreate_v2.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuArray3DCreate_v2.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayCreate.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuArrayDestroy.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayDestroy.INFO),
+            new Hook(ExternalMemoryHooks.class, CudaDriver.cuImportExternalMemory.INFO),
+            new Hook(ExternalMemoryHooks.class, CudaDriver.cuDestroyExternalMemory.INFO));
 
     /** HAMI_HOOK_ALL: the upcall path itself, for measurement. */
     static final List<Hook> PASS_THROUGH_HOOKS = List.of(

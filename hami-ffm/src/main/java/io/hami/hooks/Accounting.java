@@ -42,6 +42,8 @@ final class Accounting {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(24, 8));
 
     private static final AllocationTable LIVE = new AllocationTable();
+    /** Device pointers (cuMemAlloc and the calls freed by cuMemFree): they teach the allocation granule. */
+    static final Books POINTERS = new Books(LIVE, FREE, true);
     /** cudaMalloc's documented alignment; grows to what the driver shows (see learnGranule). */
     private static final long MIN_GRANULE = 512;
     private static final long MAX_GRANULE = 1L << 21;
@@ -57,6 +59,13 @@ final class Accounting {
     private static final AtomicBoolean FAILURE_SHOWN = new AtomicBoolean();
 
     private Accounting() {}
+
+    /**
+     * Where one kind of handle (device pointers, arrays, external memory) is recorded, how the driver takes one back
+     * when a correction is refused ({@code CUresult undo(handle)}), and whether its sizes teach the allocation granule
+     * (an array's layout padding is not an allocation granule).
+     */
+    record Books(AllocationTable table, MethodHandle undo, boolean learnsGranule) {}
 
     static MethodHandle real(String name, FunctionDescriptor descriptor) {
         return Downcalls.real(CONTEXT.resolver(), name, descriptor);
@@ -128,6 +137,12 @@ final class Accounting {
      */
     static int settle(int result, int device, long dptr, long requested, long reserved, long actual)
             throws Throwable {
+        return settle(POINTERS, result, device, dptr, requested, reserved, actual);
+    }
+
+    /** {@link #settle(int, int, long, long, long, long)} for a handle recorded in {@code books}. */
+    static int settle(Books books, int result, int device, long dptr, long requested, long reserved, long actual)
+            throws Throwable {
         if (result != CUDA_SUCCESS) {
             release(device, reserved);
             return result;
@@ -135,34 +150,44 @@ final class Accounting {
         long pointer = NATIVE.get(ValueLayout.JAVA_LONG, dptr);
         long size = actual >= 0 ? actual : reportedSize(pointer, reserved);
         if (size > reserved) {
-            learnGranule(requested, size);
+            if (books.learnsGranule()) {
+                learnGranule(requested, size);
+            }
             if (!tryReserve(device, size - reserved)) {
-                int ignored = (int) FREE.invokeExact(pointer);
+                int ignored = (int) books.undo().invokeExact(pointer);
                 release(device, reserved);
                 return refuse(device, size);
             }
         } else if (size < reserved) {
             release(device, reserved - size);
         }
-        LIVE.put(pointer, AllocationTable.pack(device, size));
+        books.table().put(pointer, AllocationTable.pack(device, size));
         pauseAt("committed");
         return CUDA_SUCCESS;
     }
 
     /** Before a free reaches the driver: forgets the pointer (the driver may hand the address out again at once). */
     static long forget(long pointer) {
-        long entry = pointer == 0 || detached ? AllocationTable.MISSING : LIVE.remove(pointer);
+        return forget(POINTERS, pointer);
+    }
+
+    static long forget(Books books, long pointer) {
+        long entry = pointer == 0 || detached ? AllocationTable.MISSING : books.table().remove(pointer);
         pauseAt("freeing");
         return entry;
     }
 
     /** After the free: releases what the allocation held, or remembers it again when the driver refused. */
     static int settleFree(int result, long pointer, long entry) {
+        return settleFree(POINTERS, result, pointer, entry);
+    }
+
+    static int settleFree(Books books, int result, long pointer, long entry) {
         if (entry != AllocationTable.MISSING) {
             if (result == CUDA_SUCCESS) {
                 release(AllocationTable.device(entry), AllocationTable.bytes(entry));
             } else {
-                LIVE.put(pointer, entry);
+                books.table().put(pointer, entry);
             }
         }
         return result;

@@ -42,7 +42,8 @@ class MemoryApisIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"managed", "pitch", "async", "async-procaddr", "pool-async", "vmm"})
+    @ValueSource(strings = {"managed", "pitch", "async", "async-procaddr", "pool-async", "vmm", "array2d", "array3d",
+            "mipmapped", "external"})
     void fills_the_limit_exactly_and_gives_everything_back(String api) throws Exception {
         Result r = memoryApis(api);
         assertThat(r.number("allocated")).isEqualTo(LIMIT / CHUNK);

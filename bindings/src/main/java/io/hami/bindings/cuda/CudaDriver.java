@@ -275,7 +275,20 @@ public final class CudaDriver {
                 cuMemFreeAsync.INFO,
                 cuMemFreeAsync_ptsz.INFO,
                 cuMemRetainAllocationHandle.INFO,
-                cuMemImportFromShareableHandle.INFO);
+                cuMemImportFromShareableHandle.INFO,
+                // memory paths of issue 3 (arrays, external memory, contexts, graph memory)
+                cuArrayCreate_v2.INFO,
+                cuArray3DCreate_v2.INFO,
+                cuMipmappedArrayCreate.INFO,
+                cuArrayDestroy.INFO,
+                cuMipmappedArrayDestroy.INFO,
+                cuArrayGetMemoryRequirements.INFO,
+                cuMipmappedArrayGetMemoryRequirements.INFO,
+                cuImportExternalMemory.INFO,
+                cuDestroyExternalMemory.INFO,
+                cuCtxDestroy_v2.INFO,
+                cuDeviceGetGraphMemAttribute.INFO,
+                cuDeviceGraphMemTrim.INFO);
 
         static final List<StructInfo> STRUCTS = List.of(
                 new StructInfo("CUuuid", CUuuid.layout()),
@@ -3026,4 +3039,762 @@ public final class CudaDriver {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArrayCreate_v2(CUarray *pHandle, const CUDA_ARRAY_DESCRIPTOR *pAllocateArray)
+     * }
+     */
+    public static final class cuArrayCreate_v2 {
+        private cuArrayCreate_v2() {}
+
+        public static final String NAME = "cuArrayCreate_v2";
+        public static final String PROTOTYPE = "CUresult cuArrayCreate_v2(CUarray *pHandle, const CUDA_ARRAY_DESCRIPTOR *pAllocateArray)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuArrayCreate_v2$descriptor() {
+        return cuArrayCreate_v2.DESC;
+    }
+
+    public static MethodHandle cuArrayCreate_v2$handle() {
+        return cuArrayCreate_v2.handle();
+    }
+
+    public static MemorySegment cuArrayCreate_v2$address() {
+        return cuArrayCreate_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArrayCreate_v2(CUarray *pHandle, const CUDA_ARRAY_DESCRIPTOR *pAllocateArray)
+     * }
+     */
+    public static int cuArrayCreate_v2(MemorySegment pHandle, MemorySegment pAllocateArray) {
+        var mh$ = cuArrayCreate_v2.handle();
+        try {
+            return (int) mh$.invokeExact(pHandle, pAllocateArray);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArray3DCreate_v2(CUarray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *pAllocateArray)
+     * }
+     */
+    public static final class cuArray3DCreate_v2 {
+        private cuArray3DCreate_v2() {}
+
+        public static final String NAME = "cuArray3DCreate_v2";
+        public static final String PROTOTYPE = "CUresult cuArray3DCreate_v2(CUarray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *pAllocateArray)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuArray3DCreate_v2$descriptor() {
+        return cuArray3DCreate_v2.DESC;
+    }
+
+    public static MethodHandle cuArray3DCreate_v2$handle() {
+        return cuArray3DCreate_v2.handle();
+    }
+
+    public static MemorySegment cuArray3DCreate_v2$address() {
+        return cuArray3DCreate_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArray3DCreate_v2(CUarray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *pAllocateArray)
+     * }
+     */
+    public static int cuArray3DCreate_v2(MemorySegment pHandle, MemorySegment pAllocateArray) {
+        var mh$ = cuArray3DCreate_v2.handle();
+        try {
+            return (int) mh$.invokeExact(pHandle, pAllocateArray);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMipmappedArrayCreate(CUmipmappedArray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *pMipmappedArrayDesc, unsigned int numMipmapLevels)
+     * }
+     */
+    public static final class cuMipmappedArrayCreate {
+        private cuMipmappedArrayCreate() {}
+
+        public static final String NAME = "cuMipmappedArrayCreate";
+        public static final String PROTOTYPE = "CUresult cuMipmappedArrayCreate(CUmipmappedArray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *pMipmappedArrayDesc, unsigned int numMipmapLevels)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMipmappedArrayCreate$descriptor() {
+        return cuMipmappedArrayCreate.DESC;
+    }
+
+    public static MethodHandle cuMipmappedArrayCreate$handle() {
+        return cuMipmappedArrayCreate.handle();
+    }
+
+    public static MemorySegment cuMipmappedArrayCreate$address() {
+        return cuMipmappedArrayCreate.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMipmappedArrayCreate(CUmipmappedArray *pHandle, const CUDA_ARRAY3D_DESCRIPTOR *pMipmappedArrayDesc, unsigned int numMipmapLevels)
+     * }
+     */
+    public static int cuMipmappedArrayCreate(MemorySegment pHandle, MemorySegment pMipmappedArrayDesc, int numMipmapLevels) {
+        var mh$ = cuMipmappedArrayCreate.handle();
+        try {
+            return (int) mh$.invokeExact(pHandle, pMipmappedArrayDesc, numMipmapLevels);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArrayDestroy(CUarray hArray)
+     * }
+     */
+    public static final class cuArrayDestroy {
+        private cuArrayDestroy() {}
+
+        public static final String NAME = "cuArrayDestroy";
+        public static final String PROTOTYPE = "CUresult cuArrayDestroy(CUarray hArray)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuArrayDestroy$descriptor() {
+        return cuArrayDestroy.DESC;
+    }
+
+    public static MethodHandle cuArrayDestroy$handle() {
+        return cuArrayDestroy.handle();
+    }
+
+    public static MemorySegment cuArrayDestroy$address() {
+        return cuArrayDestroy.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArrayDestroy(CUarray hArray)
+     * }
+     */
+    public static int cuArrayDestroy(MemorySegment hArray) {
+        var mh$ = cuArrayDestroy.handle();
+        try {
+            return (int) mh$.invokeExact(hArray);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMipmappedArrayDestroy(CUmipmappedArray hMipmappedArray)
+     * }
+     */
+    public static final class cuMipmappedArrayDestroy {
+        private cuMipmappedArrayDestroy() {}
+
+        public static final String NAME = "cuMipmappedArrayDestroy";
+        public static final String PROTOTYPE = "CUresult cuMipmappedArrayDestroy(CUmipmappedArray hMipmappedArray)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMipmappedArrayDestroy$descriptor() {
+        return cuMipmappedArrayDestroy.DESC;
+    }
+
+    public static MethodHandle cuMipmappedArrayDestroy$handle() {
+        return cuMipmappedArrayDestroy.handle();
+    }
+
+    public static MemorySegment cuMipmappedArrayDestroy$address() {
+        return cuMipmappedArrayDestroy.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMipmappedArrayDestroy(CUmipmappedArray hMipmappedArray)
+     * }
+     */
+    public static int cuMipmappedArrayDestroy(MemorySegment hMipmappedArray) {
+        var mh$ = cuMipmappedArrayDestroy.handle();
+        try {
+            return (int) mh$.invokeExact(hMipmappedArray);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements, CUarray array, CUdevice device)
+     * }
+     */
+    public static final class cuArrayGetMemoryRequirements {
+        private cuArrayGetMemoryRequirements() {}
+
+        public static final String NAME = "cuArrayGetMemoryRequirements";
+        public static final String PROTOTYPE = "CUresult cuArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements, CUarray array, CUdevice device)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuArrayGetMemoryRequirements$descriptor() {
+        return cuArrayGetMemoryRequirements.DESC;
+    }
+
+    public static MethodHandle cuArrayGetMemoryRequirements$handle() {
+        return cuArrayGetMemoryRequirements.handle();
+    }
+
+    public static MemorySegment cuArrayGetMemoryRequirements$address() {
+        return cuArrayGetMemoryRequirements.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements, CUarray array, CUdevice device)
+     * }
+     */
+    public static int cuArrayGetMemoryRequirements(MemorySegment memoryRequirements, MemorySegment array, int device) {
+        var mh$ = cuArrayGetMemoryRequirements.handle();
+        try {
+            return (int) mh$.invokeExact(memoryRequirements, array, device);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMipmappedArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements, CUmipmappedArray mipmap, CUdevice device)
+     * }
+     */
+    public static final class cuMipmappedArrayGetMemoryRequirements {
+        private cuMipmappedArrayGetMemoryRequirements() {}
+
+        public static final String NAME = "cuMipmappedArrayGetMemoryRequirements";
+        public static final String PROTOTYPE = "CUresult cuMipmappedArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements, CUmipmappedArray mipmap, CUdevice device)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMipmappedArrayGetMemoryRequirements$descriptor() {
+        return cuMipmappedArrayGetMemoryRequirements.DESC;
+    }
+
+    public static MethodHandle cuMipmappedArrayGetMemoryRequirements$handle() {
+        return cuMipmappedArrayGetMemoryRequirements.handle();
+    }
+
+    public static MemorySegment cuMipmappedArrayGetMemoryRequirements$address() {
+        return cuMipmappedArrayGetMemoryRequirements.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMipmappedArrayGetMemoryRequirements(CUDA_ARRAY_MEMORY_REQUIREMENTS *memoryRequirements, CUmipmappedArray mipmap, CUdevice device)
+     * }
+     */
+    public static int cuMipmappedArrayGetMemoryRequirements(MemorySegment memoryRequirements, MemorySegment mipmap, int device) {
+        var mh$ = cuMipmappedArrayGetMemoryRequirements.handle();
+        try {
+            return (int) mh$.invokeExact(memoryRequirements, mipmap, device);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuImportExternalMemory(CUexternalMemory *extMem_out, const CUDA_EXTERNAL_MEMORY_HANDLE_DESC *memHandleDesc)
+     * }
+     */
+    public static final class cuImportExternalMemory {
+        private cuImportExternalMemory() {}
+
+        public static final String NAME = "cuImportExternalMemory";
+        public static final String PROTOTYPE = "CUresult cuImportExternalMemory(CUexternalMemory *extMem_out, const CUDA_EXTERNAL_MEMORY_HANDLE_DESC *memHandleDesc)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuImportExternalMemory$descriptor() {
+        return cuImportExternalMemory.DESC;
+    }
+
+    public static MethodHandle cuImportExternalMemory$handle() {
+        return cuImportExternalMemory.handle();
+    }
+
+    public static MemorySegment cuImportExternalMemory$address() {
+        return cuImportExternalMemory.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuImportExternalMemory(CUexternalMemory *extMem_out, const CUDA_EXTERNAL_MEMORY_HANDLE_DESC *memHandleDesc)
+     * }
+     */
+    public static int cuImportExternalMemory(MemorySegment extMem_out, MemorySegment memHandleDesc) {
+        var mh$ = cuImportExternalMemory.handle();
+        try {
+            return (int) mh$.invokeExact(extMem_out, memHandleDesc);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDestroyExternalMemory(CUexternalMemory extMem)
+     * }
+     */
+    public static final class cuDestroyExternalMemory {
+        private cuDestroyExternalMemory() {}
+
+        public static final String NAME = "cuDestroyExternalMemory";
+        public static final String PROTOTYPE = "CUresult cuDestroyExternalMemory(CUexternalMemory extMem)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDestroyExternalMemory$descriptor() {
+        return cuDestroyExternalMemory.DESC;
+    }
+
+    public static MethodHandle cuDestroyExternalMemory$handle() {
+        return cuDestroyExternalMemory.handle();
+    }
+
+    public static MemorySegment cuDestroyExternalMemory$address() {
+        return cuDestroyExternalMemory.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDestroyExternalMemory(CUexternalMemory extMem)
+     * }
+     */
+    public static int cuDestroyExternalMemory(MemorySegment extMem) {
+        var mh$ = cuDestroyExternalMemory.handle();
+        try {
+            return (int) mh$.invokeExact(extMem);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxDestroy_v2(CUcontext ctx)
+     * }
+     */
+    public static final class cuCtxDestroy_v2 {
+        private cuCtxDestroy_v2() {}
+
+        public static final String NAME = "cuCtxDestroy_v2";
+        public static final String PROTOTYPE = "CUresult cuCtxDestroy_v2(CUcontext ctx)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxDestroy_v2$descriptor() {
+        return cuCtxDestroy_v2.DESC;
+    }
+
+    public static MethodHandle cuCtxDestroy_v2$handle() {
+        return cuCtxDestroy_v2.handle();
+    }
+
+    public static MemorySegment cuCtxDestroy_v2$address() {
+        return cuCtxDestroy_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxDestroy_v2(CUcontext ctx)
+     * }
+     */
+    public static int cuCtxDestroy_v2(MemorySegment ctx) {
+        var mh$ = cuCtxDestroy_v2.handle();
+        try {
+            return (int) mh$.invokeExact(ctx);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetGraphMemAttribute(CUdevice device, CUgraphMem_attribute attr, void *value)
+     * }
+     */
+    public static final class cuDeviceGetGraphMemAttribute {
+        private cuDeviceGetGraphMemAttribute() {}
+
+        public static final String NAME = "cuDeviceGetGraphMemAttribute";
+        public static final String PROTOTYPE = "CUresult cuDeviceGetGraphMemAttribute(CUdevice device, CUgraphMem_attribute attr, void *value)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGetGraphMemAttribute$descriptor() {
+        return cuDeviceGetGraphMemAttribute.DESC;
+    }
+
+    public static MethodHandle cuDeviceGetGraphMemAttribute$handle() {
+        return cuDeviceGetGraphMemAttribute.handle();
+    }
+
+    public static MemorySegment cuDeviceGetGraphMemAttribute$address() {
+        return cuDeviceGetGraphMemAttribute.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGetGraphMemAttribute(CUdevice device, CUgraphMem_attribute attr, void *value)
+     * }
+     */
+    public static int cuDeviceGetGraphMemAttribute(int device, int attr, MemorySegment value) {
+        var mh$ = cuDeviceGetGraphMemAttribute.handle();
+        try {
+            return (int) mh$.invokeExact(device, attr, value);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGraphMemTrim(CUdevice device)
+     * }
+     */
+    public static final class cuDeviceGraphMemTrim {
+        private cuDeviceGraphMemTrim() {}
+
+        public static final String NAME = "cuDeviceGraphMemTrim";
+        public static final String PROTOTYPE = "CUresult cuDeviceGraphMemTrim(CUdevice device)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDeviceGraphMemTrim$descriptor() {
+        return cuDeviceGraphMemTrim.DESC;
+    }
+
+    public static MethodHandle cuDeviceGraphMemTrim$handle() {
+        return cuDeviceGraphMemTrim.handle();
+    }
+
+    public static MemorySegment cuDeviceGraphMemTrim$address() {
+        return cuDeviceGraphMemTrim.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDeviceGraphMemTrim(CUdevice device)
+     * }
+     */
+    public static int cuDeviceGraphMemTrim(int device) {
+        var mh$ = cuDeviceGraphMemTrim.handle();
+        try {
+            return (int) mh$.invokeExact(device);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
 }

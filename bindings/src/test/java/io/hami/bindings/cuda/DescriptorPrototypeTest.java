@@ -51,7 +51,11 @@ class DescriptorPrototypeTest {
             entry("CUcontext", ADDRESS),
             entry("CUstream", ADDRESS),
             entry("CUfunction", ADDRESS),
-            entry("CUmemoryPool", ADDRESS));
+            entry("CUmemoryPool", ADDRESS),
+            entry("CUarray", ADDRESS),
+            entry("CUmipmappedArray", ADDRESS),
+            entry("CUexternalMemory", ADDRESS),
+            entry("CUgraphMem_attribute", JAVA_INT));
 
     static MemoryLayout layoutOf(String baseType, int pointerDepth, String where) {
         if (pointerDepth > 0) {
@@ -98,7 +102,7 @@ class DescriptorPrototypeTest {
 
     @Test
     void descriptorsMatchRecordedPrototypes() {
-        assertThat(CudaDriver.functions()).hasSize(41);
+        assertThat(CudaDriver.functions()).hasSize(53);
         for (FunctionInfo f : CudaDriver.functions()) {
             FunctionDescriptor want = expected(f.prototype());
             FunctionDescriptor got = f.descriptor();
