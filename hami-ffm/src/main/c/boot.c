@@ -158,6 +158,37 @@ static int add_option(JavaVMOption *options, int count, const char *fmt, const c
     return count + 1;
 }
 
+static long timeout_ms(void) {
+    const char *text = getenv("HAMI_BOOT_TIMEOUT_MS");
+    long value = text == NULL ? 0 : strtol(text, NULL, 10);
+    return value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
+/* Waits at most ms for a running boot to end; returns the state then (still RUNNING after the time). */
+static int await_boot(long ms) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    int current;
+    pthread_mutex_lock(&boot_mutex);
+    while ((current = atomic_load(&state)) == HAMI_BOOT_RUNNING) {
+        if (pthread_cond_timedwait(&boot_done, &boot_mutex, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&boot_mutex);
+    return current;
+}
+
+static void at_exit(void);
+static pthread_t boot_thread; /* set by the boot thread before it registers at_exit */
+static int exiting;           /* the boot thread saw exit() begin: fail quietly */
+
 static int create_jvm(void) {
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/runtime/lib/server/libjvm.so", dist);
@@ -173,6 +204,13 @@ static int create_jvm(void) {
     void *jvm = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (jvm == NULL) {
         return fail("cannot load the bundled Java runtime: %s", dlerror());
+    }
+    /* registered after libjvm's own exit-time destructors, so it runs before them: an exit() during the boot waits
+       for the boot instead of tearing libjvm down under the thread that is creating the JVM (a SIGSEGV) */
+    if (atexit(at_exit) != 0) {
+        exiting = 1; /* glibc refuses atexit once exit() has begun: the process is going, so is the boot */
+        snprintf(message, sizeof message, "%s", "the process exited during the boot");
+        return HAMI_BOOT_FAILED;
     }
     typedef jint (*create_fn)(JavaVM **, void **, void *);
     create_fn create = (create_fn)hami_real_dlsym(jvm, "JNI_CreateJavaVM");
@@ -248,8 +286,11 @@ static int create_jvm(void) {
 
 /* exit(): Java's exit hook (it releases the process slot; shutdown hooks never run in an embedded JVM). */
 static void at_exit(void) {
-    if (atomic_load(&state) != HAMI_BOOT_READY) {
-        return; /* a forked child inherits this handler, not the JVM */
+    if (pthread_equal(pthread_self(), boot_thread)) {
+        return; /* the JVM exits the process from inside its own creation: nothing to wait for */
+    }
+    if (await_boot(timeout_ms()) != HAMI_BOOT_READY) {
+        return; /* failed, timed out, or a forked child (it inherits this handler, not the JVM) */
     }
     hami_run_exit_hook();
     if (destroy_at_exit && booted_vm != NULL) {
@@ -259,11 +300,10 @@ static void at_exit(void) {
 
 static void *boot_main(void *unused) {
     (void)unused;
+    boot_thread = pthread_self();
     int result = create_jvm();
-    if (result != HAMI_BOOT_READY) {
+    if (result != HAMI_BOOT_READY && !exiting) {
         hami_log("%s", message);
-    } else if (atexit(at_exit) != 0) {
-        hami_log("%s", "cannot register the exit handler: this process's slot is reclaimed only once it is gone");
     }
     finish(result);
     return NULL;
@@ -314,34 +354,14 @@ static void start_boot(void) {
     }
 }
 
-static long timeout_ms(void) {
-    const char *text = getenv("HAMI_BOOT_TIMEOUT_MS");
-    long value = text == NULL ? 0 : strtol(text, NULL, 10);
-    return value > 0 ? value : DEFAULT_TIMEOUT_MS;
-}
-
 int hami_boot_wait(void) {
     int current = atomic_load(&state);
     if (current == HAMI_BOOT_READY || current == HAMI_BOOT_FAILED || current == HAMI_BOOT_FORKED) {
         return current;
     }
     pthread_once(&boot_once, start_boot);
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
     long ms = timeout_ms();
-    deadline.tv_sec += ms / 1000;
-    deadline.tv_nsec += (ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&boot_mutex);
-    while ((current = atomic_load(&state)) == HAMI_BOOT_RUNNING) {
-        if (pthread_cond_timedwait(&boot_done, &boot_mutex, &deadline) == ETIMEDOUT) {
-            break;
-        }
-    }
-    pthread_mutex_unlock(&boot_mutex);
+    current = await_boot(ms);
     if (current == HAMI_BOOT_RUNNING) {
         static atomic_int reported;
         if (!atomic_exchange(&reported, 1)) {

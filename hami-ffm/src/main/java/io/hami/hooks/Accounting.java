@@ -222,6 +222,7 @@ final class Accounting {
     }
 
     static int refuse(int device, long bytes) {
+        REGION.countRefusal(TENANT);
         boolean first = REFUSAL_SHOWN.compareAndSet(false, true);
         if (Log.enabled(first ? Log.WARN : Log.DEBUG)) {
             Log.warn("out of memory on device " + device + " for tenant '" + REGION.tenantName(TENANT) + "': "

@@ -121,11 +121,16 @@ public final class Region implements AutoCloseable {
                         + Long.toHexString(magic) + "): remove it or choose another path with --region");
             }
             if (major != 0) {
+                int minor = header.get(ValueLayout.JAVA_INT, MINOR_VERSION_OFFSET);
                 if (major > MAJOR_VERSION) {
-                    int minor = header.get(ValueLayout.JAVA_INT, MINOR_VERSION_OFFSET);
                     throw new RegionException(describe(path) + " has layout " + major + "." + minor
                             + ", newer than this hami-ffm reads (" + MAJOR_VERSION + ".x): use the newer hami-ffm, "
                             + "or another path with --region");
+                }
+                if (major < MAJOR_VERSION) {
+                    throw new RegionException(describe(path) + " has layout " + major + "." + minor
+                            + ", older than this hami-ffm reads (" + MAJOR_VERSION + ".x): remove it once no job of "
+                            + "the older version uses it, or use another path with --region");
                 }
                 return;
             }
@@ -165,6 +170,10 @@ public final class Region implements AutoCloseable {
             segment.set(ValueLayout.JAVA_INT, SLOT_LENGTH_OFFSET, SLOT_LENGTH);
             segment.set(ValueLayout.JAVA_LONG, TENANTS_OFFSET_OFFSET, TENANTS_OFFSET);
             segment.set(ValueLayout.JAVA_LONG, SLOTS_OFFSET_OFFSET, SLOTS_OFFSET);
+            segment.set(ValueLayout.JAVA_LONG, DEVICES_OFFSET_OFFSET, DEVICES_OFFSET);
+            segment.set(ValueLayout.JAVA_LONG, COMPUTE_OFFSET_OFFSET, COMPUTE_OFFSET);
+            segment.set(ValueLayout.JAVA_INT, DEVICE_LENGTH_OFFSET, DEVICE_LENGTH);
+            segment.set(ValueLayout.JAVA_INT, COMPUTE_LENGTH_OFFSET, COMPUTE_LENGTH);
             segment.set(ValueLayout.JAVA_INT, MINOR_VERSION_OFFSET, MINOR_VERSION);
             LONG.setRelease(segment, (long) MAGIC_OFFSET, MAGIC);
             INT.setRelease(segment, (long) MAJOR_VERSION_OFFSET, MAJOR_VERSION); // last: the file is complete
@@ -274,6 +283,8 @@ public final class Region implements AutoCloseable {
                     INT.setVolatile(segment, tenantSmShareOffset(t, d), 0);
                     LONG.setVolatile(segment, tenantUsedOffset(t, d), 0L);
                 }
+                LONG.setVolatile(segment, base + TENANT_REFUSALS_OFFSET, 0L);
+                segment.asSlice(computeOffset(t, 0), (long) DEVICE_CAPACITY * COMPUTE_LENGTH).fill((byte) 0);
                 segment.set(ValueLayout.JAVA_INT, base + TENANT_FLAGS_OFFSET, ephemeral ? TENANT_FLAG_EPHEMERAL : 0);
                 INT.setVolatile(segment, base + TENANT_PRIORITY_OFFSET, PRIORITY_NORMAL);
                 ProcessInfo owner = ephemeral ? ProcessInfo.current() : new ProcessInfo(0, 0, 0, "");
@@ -369,6 +380,15 @@ public final class Region implements AutoCloseable {
 
     public long used(int tenant, int device) {
         return (long) LONG.getVolatile(segment, tenantUsedOffset(tenant, device));
+    }
+
+    /** Allocations this tenant's limit has refused, over all its processes. */
+    public long refusals(int tenant) {
+        return (long) LONG.getVolatile(segment, tenantOffset(tenant) + TENANT_REFUSALS_OFFSET);
+    }
+
+    public void countRefusal(int tenant) {
+        LONG.getAndAdd(segment, tenantOffset(tenant) + TENANT_REFUSALS_OFFSET, 1L);
     }
 
     // ---- the memory protocol: reserve before the driver call, release on failure and on free --------------------

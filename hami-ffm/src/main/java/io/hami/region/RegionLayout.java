@@ -1,14 +1,14 @@
 package io.hami.region;
 
 /**
- * Named offsets of the shared region, version 1.0. The drawing and the rules live in {@code docs/region.md}; this class
+ * Named offsets of the shared region, version 2.0. The drawing and the rules live in {@code docs/region.md}; this class
  * is the one place the numbers are written, and {@code RegionLayoutTest} checks that the two agree.
  *
  * <pre>
- *  0                 HEADER_LENGTH           TENANTS_OFFSET + TENANT_CAPACITY * TENANT_LENGTH
- *  +-----------------+-----------------------+----------------------------------------------+
- *  | header (256 B)  | tenant records (64 x) | process slots (1024 x 256 B)                  |
- *  +-----------------+-----------------------+----------------------------------------------+
+ *  0              HEADER_LENGTH          SLOTS_OFFSET                 DEVICES_OFFSET       COMPUTE_OFFSET
+ *  +--------------+----------------------+----------------------------+--------------------+-------------------------+
+ *  | header 256 B | tenants (64 x 1344 B)| process slots (1024 x 256) | devices (16 x 128) | compute (64 x 16 x 64)  |
+ *  +--------------+----------------------+----------------------------+--------------------+-------------------------+
  * </pre>
  *
  * All fields are little-endian, naturally aligned; every field another process writes concurrently is read and written
@@ -21,7 +21,7 @@ public final class RegionLayout {
 
     /** "HAMIFFM\0" read as a little-endian long. */
     public static final long MAGIC = 0x004D46464D494D48L;
-    public static final int MAJOR_VERSION = 1;
+    public static final int MAJOR_VERSION = 2;
     public static final int MINOR_VERSION = 0;
 
     public static final int DEVICE_CAPACITY = 16;
@@ -47,6 +47,10 @@ public final class RegionLayout {
     public static final int SLOTS_OFFSET_OFFSET = 64;
     /** Never read or written: its 8 bytes are the range of the file lock that serializes tenant creation. */
     public static final int CREATION_LOCK_OFFSET = 72;
+    public static final int DEVICES_OFFSET_OFFSET = 80;
+    public static final int COMPUTE_OFFSET_OFFSET = 88;
+    public static final int DEVICE_LENGTH_OFFSET = 96;
+    public static final int COMPUTE_LENGTH_OFFSET = 100;
     public static final int HEADER_LENGTH = 256;
 
     // ---- record states (tenants and slots) ----------------------------------------------------------------------
@@ -64,6 +68,8 @@ public final class RegionLayout {
     public static final int TENANT_OWNER_PID_OFFSET = 24;
     public static final int TENANT_OWNER_START_TIME_OFFSET = 32;
     public static final int TENANT_OWNER_PID_NAMESPACE_OFFSET = 40;
+    /** Allocations refused by the tenant's limit, a counter every process of the tenant adds to. */
+    public static final int TENANT_REFUSALS_OFFSET = 48;
     public static final int TENANT_NAME_OFFSET = CACHE_LINE;
     public static final int TENANT_LIMITS_OFFSET = TENANT_NAME_OFFSET + NAME_LENGTH;
     public static final int TENANT_SM_SHARES_OFFSET = TENANT_LIMITS_OFFSET + DEVICE_CAPACITY * Long.BYTES;
@@ -85,10 +91,33 @@ public final class RegionLayout {
     public static final int SLOT_COMMAND_OFFSET = SLOT_USED_OFFSET + DEVICE_CAPACITY * Long.BYTES;
     public static final int SLOT_LENGTH = align(SLOT_COMMAND_OFFSET + COMMAND_LENGTH);
 
+    // ---- device record: one physical GPU, found by UUID ---------------------------------------------------------
+    public static final int DEVICE_STATE_OFFSET = 0;
+    public static final int DEVICE_UUID_OFFSET = 16;
+    public static final int UUID_LENGTH = 16;
+    /** Device memory one context takes on this device, measured once by the first process that can. */
+    public static final int DEVICE_CONTEXT_BYTES_OFFSET = 32;
+    /** Written at high-priority launches: a line of its own, apart from the record's stable fields. */
+    public static final int DEVICE_HIGH_ACTIVE_UNTIL_OFFSET = CACHE_LINE;
+    public static final int DEVICE_HIGH_BUSY_UNTIL_OFFSET = CACHE_LINE + Long.BYTES;
+    public static final int DEVICE_LENGTH = 2 * CACHE_LINE;
+
+    // ---- compute line: one tenant's GPU-time schedule on one device ---------------------------------------------
+    public static final int COMPUTE_TAT_OFFSET = 0;
+    public static final int COMPUTE_GPU_NANOS_OFFSET = 8;
+    public static final int COMPUTE_WAIT_NANOS_OFFSET = 16;
+    public static final int COMPUTE_LAUNCHES_OFFSET = 24;
+    public static final int COMPUTE_THROTTLED_OFFSET = 32;
+    public static final int COMPUTE_BANDWIDTH_LIMIT_OFFSET = 40;
+    public static final int COMPUTE_BANDWIDTH_SCALE_OFFSET = 44;
+    public static final int COMPUTE_LENGTH = CACHE_LINE;
+
     // ---- whole file ---------------------------------------------------------------------------------------------
     public static final int TENANTS_OFFSET = HEADER_LENGTH;
     public static final int SLOTS_OFFSET = TENANTS_OFFSET + TENANT_CAPACITY * TENANT_LENGTH;
-    public static final int FILE_LENGTH = SLOTS_OFFSET + SLOT_CAPACITY * SLOT_LENGTH;
+    public static final int DEVICES_OFFSET = SLOTS_OFFSET + SLOT_CAPACITY * SLOT_LENGTH;
+    public static final int COMPUTE_OFFSET = DEVICES_OFFSET + DEVICE_CAPACITY * DEVICE_LENGTH;
+    public static final int FILE_LENGTH = COMPUTE_OFFSET + TENANT_CAPACITY * DEVICE_CAPACITY * COMPUTE_LENGTH;
 
     public static long tenantOffset(int tenant) {
         return TENANTS_OFFSET + (long) tenant * TENANT_LENGTH;
@@ -112,6 +141,14 @@ public final class RegionLayout {
 
     public static long slotUsedOffset(int slot, int device) {
         return slotOffset(slot) + SLOT_USED_OFFSET + (long) device * Long.BYTES;
+    }
+
+    public static long deviceOffset(int device) {
+        return DEVICES_OFFSET + (long) device * DEVICE_LENGTH;
+    }
+
+    public static long computeOffset(int tenant, int device) {
+        return COMPUTE_OFFSET + ((long) tenant * DEVICE_CAPACITY + device) * COMPUTE_LENGTH;
     }
 
     private static int align(int offset) {

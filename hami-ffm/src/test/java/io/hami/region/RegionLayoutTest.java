@@ -47,9 +47,10 @@ class RegionLayoutTest {
     @Test
     void header_tenant_and_slot_tables_match_the_class_field_by_field() throws Exception {
         List<List<Row>> tables = tables();
-        assertThat(tables).hasSize(3);
-        long[] lengths = {RegionLayout.HEADER_LENGTH, RegionLayout.TENANT_LENGTH, RegionLayout.SLOT_LENGTH};
-        for (int t = 0; t < 3; t++) {
+        long[] lengths = {RegionLayout.HEADER_LENGTH, RegionLayout.TENANT_LENGTH, RegionLayout.SLOT_LENGTH,
+                RegionLayout.DEVICE_LENGTH, RegionLayout.COMPUTE_LENGTH};
+        assertThat(tables).hasSize(lengths.length);
+        for (int t = 0; t < lengths.length; t++) {
             long expectedOffset = 0;
             for (Row row : tables.get(t)) {
                 assertThat(row.offset()).as("%s starts where the previous field ends", row.name())
@@ -73,7 +74,8 @@ class RegionLayoutTest {
             }
         }
         String spec = Files.readString(Path.of(System.getProperty("hami.docs.dir", "../docs"), "region.md"));
-        assertThat(spec).contains("(" + RegionLayout.FILE_LENGTH + " in 1.0)");
+        assertThat(spec).contains("(" + RegionLayout.FILE_LENGTH + " in " + RegionLayout.MAJOR_VERSION + "."
+                + RegionLayout.MINOR_VERSION + ")");
         assertThat(spec).contains(String.format("0x%016X", RegionLayout.MAGIC));
         assertThat(spec).contains("layout " + RegionLayout.MAJOR_VERSION + "." + RegionLayout.MINOR_VERSION);
     }
@@ -100,8 +102,14 @@ class RegionLayoutTest {
         assertThat(RegionLayout.SLOTS_OFFSET % RegionLayout.CACHE_LINE).isZero();
         assertThat(RegionLayout.tenantUsedOffset(3, 1) - RegionLayout.tenantUsedOffset(3, 0))
                 .isEqualTo(RegionLayout.CACHE_LINE);
-        assertThat(RegionLayout.FILE_LENGTH).isEqualTo(RegionLayout.SLOTS_OFFSET
+        assertThat(RegionLayout.DEVICES_OFFSET).isEqualTo(RegionLayout.SLOTS_OFFSET
                 + (long) RegionLayout.SLOT_CAPACITY * RegionLayout.SLOT_LENGTH);
+        assertThat(RegionLayout.DEVICES_OFFSET % RegionLayout.CACHE_LINE).isZero();
+        assertThat(RegionLayout.DEVICE_HIGH_ACTIVE_UNTIL_OFFSET % RegionLayout.CACHE_LINE).isZero();
+        assertThat(RegionLayout.COMPUTE_OFFSET % RegionLayout.CACHE_LINE).isZero();
+        assertThat(RegionLayout.computeOffset(2, 1) - RegionLayout.computeOffset(2, 0))
+                .isEqualTo(RegionLayout.CACHE_LINE);
+        assertThat(RegionLayout.FILE_LENGTH).isEqualTo(RegionLayout.computeOffset(RegionLayout.TENANT_CAPACITY, 0));
         assertThat(RegionLayout.TENANT_CAPACITY).isGreaterThanOrEqualTo(64);
         assertThat(RegionLayout.SLOT_CAPACITY).isGreaterThanOrEqualTo(1024);
     }

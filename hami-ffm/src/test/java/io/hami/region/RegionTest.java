@@ -27,7 +27,8 @@ class RegionTest {
     void creates_a_complete_world_shared_file_and_reopens_it() throws Exception {
         Path path = dir.resolve("r.region");
         try (Region region = Region.openOrCreate(path)) {
-            assertThat(region.segment().get(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET)).isEqualTo(1);
+            assertThat(region.segment().get(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET))
+                    .isEqualTo(RegionLayout.MAJOR_VERSION);
         }
         assertThat(Files.size(path)).isEqualTo(RegionLayout.FILE_LENGTH);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-rw-rw-");
@@ -49,13 +50,19 @@ class RegionTest {
     }
 
     @Test
-    void refuses_a_newer_major_version_and_a_truncated_file() throws Exception {
+    void refuses_another_major_version_and_a_truncated_file() throws Exception {
         Path newer = dir.resolve("newer");
         try (Region region = Region.openOrCreate(newer)) {
-            region.segment().set(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET, 2);
+            region.segment().set(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET, RegionLayout.MAJOR_VERSION + 1);
         }
         assertThatThrownBy(() -> Region.open(newer)).isInstanceOf(RegionException.class)
-                .hasMessageContaining("layout 2.0").hasMessageContaining("newer");
+                .hasMessageContaining("layout " + (RegionLayout.MAJOR_VERSION + 1) + ".0").hasMessageContaining("newer");
+        Path older = dir.resolve("older");
+        try (Region region = Region.openOrCreate(older)) {
+            region.segment().set(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET, 1);
+        }
+        assertThatThrownBy(() -> Region.open(older)).isInstanceOf(RegionException.class)
+                .hasMessageContaining("layout 1.0").hasMessageContaining("older").hasMessageContaining("remove it");
 
         Path truncated = dir.resolve("truncated");
         Region.openOrCreate(truncated).close();
@@ -64,6 +71,18 @@ class RegionTest {
         }
         assertThatThrownBy(() -> Region.open(truncated)).isInstanceOf(RegionException.class)
                 .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void counts_refusals_per_tenant_and_a_new_tenant_starts_from_zero() throws Exception {
+        Path path = dir.resolve("refusals");
+        try (Region region = Region.openOrCreate(path)) {
+            int t = region.findOrCreateTenant("a", new long[] {1}, false);
+            region.countRefusal(t);
+            region.countRefusal(t);
+            assertThat(region.refusals(t)).isEqualTo(2);
+            assertThat(region.refusals(region.findOrCreateTenant("b", new long[] {1}, false))).isZero();
+        }
     }
 
     @Test
