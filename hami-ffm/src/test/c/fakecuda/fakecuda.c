@@ -66,6 +66,8 @@ struct fc_alloc {
     CUdeviceptr base;
     uint64_t size; /* granule-rounded */
     int dev;
+    int managed; /* cuMemAllocManaged */
+    int host;    /* managed and advised to live on the host: not charged to the device */
     struct CUctx_st *ctx;
     struct fc_alloc *prev, *next;
 };
@@ -365,9 +367,11 @@ static void release_locked(struct fc_alloc *a)
     tdelete(a, &g_tree, range_cmp);
     a->prev->next = a->next;
     a->next->prev = a->prev;
-    uncharge_locked(a->dev, a->size);
+    if (!a->host) {
+        uncharge_locked(a->dev, a->size);
+        g_proc_live[a->dev] -= a->size;
+    }
     atomic_fetch_add(&g_acct[a->dev].frees, 1);
-    g_proc_live[a->dev] -= a->size;
     g_proc_count[a->dev]--;
     free(a);
 }
@@ -460,6 +464,8 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
         a->base = base;
         a->size = size;
         a->dev = d;
+        a->managed = 0;
+        a->host = 0;
         a->ctx = ctx;
     }
     if (!a || !tsearch(a, &g_tree, range_cmp)) {
@@ -1135,7 +1141,36 @@ FC_EXPORT CUresult CUDAAPI cuMemAllocManaged(CUdeviceptr *dptr, size_t bytesize,
     COUNT(cuMemAllocManaged);
     REQUIRE_INIT();
     (void)flags;
-    return do_alloc(dptr, bytesize, 0);
+    CUresult rc = do_alloc(dptr, bytesize, 0);
+    if (rc == CUDA_SUCCESS) {
+        pthread_mutex_lock(&g_lock);
+        find_locked(*dptr)->managed = 1;
+        pthread_mutex_unlock(&g_lock);
+    }
+    return rc;
+}
+
+/* Managed memory is charged to the device when allocated (as if touched there); preferring the host moves it off the
+ * device's books, the way its pages would stay in host RAM. Other advice is checked and accepted. */
+FC_EXPORT CUresult CUDAAPI cuMemAdvise_v2(CUdeviceptr devPtr, size_t count, CUmem_advise advice, CUmemLocation location)
+{
+    COUNT(cuMemAdvise_v2);
+    REQUIRE_INIT();
+    if (count == 0 || advice < CU_MEM_ADVISE_SET_READ_MOSTLY || advice > CU_MEM_ADVISE_UNSET_ACCESSED_BY)
+        return CUDA_ERROR_INVALID_VALUE;
+    if (location.type == CU_MEM_LOCATION_TYPE_DEVICE && !valid_dev(location.id))
+        return CUDA_ERROR_INVALID_DEVICE;
+    pthread_mutex_lock(&g_lock);
+    struct fc_alloc *a = find_locked(devPtr);
+    CUresult rc = a && a->managed && devPtr + count <= a->base + a->size ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+    if (rc == CUDA_SUCCESS && advice == CU_MEM_ADVISE_SET_PREFERRED_LOCATION && location.type == CU_MEM_LOCATION_TYPE_HOST
+        && !a->host) {
+        a->host = 1;
+        uncharge_locked(a->dev, a->size);
+        g_proc_live[a->dev] -= a->size;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return rc;
 }
 
 /* Rows are padded to FC_PITCH bytes, like a driver aligning them for texture hardware. */
@@ -1687,6 +1722,7 @@ static const struct fc_proc g_procs[] = {
     PROC(cuArrayGetMemoryRequirements, 11060, cuArrayGetMemoryRequirements),
     PROC(cuMipmappedArrayGetMemoryRequirements, 11060, cuMipmappedArrayGetMemoryRequirements),
     PROC(cuImportExternalMemory, 10000, cuImportExternalMemory),
+    PROC(cuMemAdvise, 12020, cuMemAdvise_v2),
     PROC(cuDestroyExternalMemory, 10000, cuDestroyExternalMemory),
 };
 

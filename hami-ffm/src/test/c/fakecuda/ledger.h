@@ -92,7 +92,8 @@
     X(cuArrayGetMemoryRequirements)          \
     X(cuMipmappedArrayGetMemoryRequirements) \
     X(cuImportExternalMemory)                \
-    X(cuDestroyExternalMemory)
+    X(cuDestroyExternalMemory)               \
+    X(cuMemAdvise_v2)
 
 enum fakecuda_fn {
 #define FAKECUDA_FN_ENUM(name) FAKECUDA_FN_##name,

@@ -2,7 +2,8 @@
  * Every allocation API besides cuMemAlloc, filling the limit and giving it back (linked with libcuda).
  *
  * Usage: memory_apis --api managed|pitch|async|async-procaddr|pool-async|vmm|vmm-retain|vmm-import|array2d|array3d|
- *                          mipmapped|external --chunk BYTES
+ *                          mipmapped|external|alloc --chunk BYTES [--max N]
+ *   --max stops after N allocations (default 8192): with CUDA_OVERSUBSCRIBE=true, alloc (cuMemAlloc) goes past the limit.
  *   The arrays' shapes take exactly --chunk bytes once the driver pads rows to 512 B (float rows of chunk/64 bytes less
  *   100, 64 rows; 3D: 16 rows × 4 deep; mipmapped: 50 rows + a half-size level, 80 % of chunk, padded to 64 KiB), so
  *   a bound from the descriptor alone is below what the driver takes and must be corrected.
@@ -46,11 +47,14 @@ int main(int argc, char **argv)
 {
     const char *api = NULL;
     size_t chunk = 2u << 20;
+    int max = MAX;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--api"))
             api = argv[i + 1];
         else if (!strcmp(argv[i], "--chunk"))
             chunk = strtoull(argv[i + 1], NULL, 0);
+        else if (!strcmp(argv[i], "--max"))
+            max = atoi(argv[i + 1]);
     }
     if (!api) {
         fprintf(stderr, "usage: memory_apis --api API --chunk BYTES\n");
@@ -118,8 +122,12 @@ int main(int argc, char **argv)
     CUmemoryPool pool = NULL;
     if (!strcmp(api, "pool-async"))
         pool = (CUmemoryPool)(uintptr_t)0x1; /* the fake driver takes any pool handle */
-    while (n < MAX) {
-        if (!strcmp(api, "managed"))
+    if (max < 0 || max > MAX)
+        max = MAX;
+    while (n < max) {
+        if (!strcmp(api, "alloc"))
+            rc = cuMemAlloc(&ptrs[n], chunk);
+        else if (!strcmp(api, "managed"))
             rc = cuMemAllocManaged(&ptrs[n], chunk, CU_MEM_ATTACH_GLOBAL);
         else if (!strcmp(api, "pitch")) {
             size_t pitch;

@@ -126,6 +126,11 @@ final class Accounting {
                 && REGION.reclaimDeadSlots() > 0 && REGION.tryReserve(TENANT, SLOT, device, bytes);
     }
 
+    /** Charges bytes the driver already holds whatever the limit says (a graph pool grown by a launch). */
+    static void charge(int device, long bytes) {
+        REGION.charge(TENANT, SLOT, device, bytes);
+    }
+
     static void release(int device, long bytes) {
         REGION.release(TENANT, SLOT, device, bytes);
     }

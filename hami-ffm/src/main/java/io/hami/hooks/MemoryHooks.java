@@ -6,6 +6,7 @@ import static io.hami.hooks.Accounting.REGION;
 import static io.hami.hooks.Accounting.TENANT;
 
 import io.hami.bindings.cuda.CudaDriver;
+import io.hami.limits.AllocationTable;
 import io.hami.region.RegionLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -32,7 +33,8 @@ public final class MemoryHooks {
             int device = Accounting.currentDevice();
             long reserved = Accounting.reserveFor(device, dptr, bytesize);
             if (reserved < 0) {
-                return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
+                return Oversubscription.ENABLED ? Oversubscription.allocate(device, dptr, bytesize)
+                        : CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
             int result = (int) ALLOC.invokeExact(dptr, bytesize);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, -1);
@@ -41,11 +43,19 @@ public final class MemoryHooks {
         }
     }
 
-    /** {@code CUresult cuMemFree_v2(CUdeviceptr dptr)}: also frees what the managed and pitched hooks counted. */
+    /**
+     * {@code CUresult cuMemFree_v2(CUdeviceptr dptr)}: also frees what the managed and pitched hooks counted, and what
+     * oversubscription served from host memory.
+     */
     public static int cuMemFree_v2(long pointer) {
         try {
             long entry = Accounting.forget(pointer);
-            return Accounting.settleFree((int) FREE.invokeExact(pointer), pointer, entry);
+            long hostEntry = entry == AllocationTable.MISSING ? Oversubscription.forget(pointer) : entry;
+            int result = Accounting.settleFree((int) FREE.invokeExact(pointer), pointer, entry);
+            if (hostEntry != entry) {
+                Oversubscription.settleFree(result, pointer, hostEntry);
+            }
+            return result;
         } catch (Throwable t) {
             return Accounting.failure("cuMemFree_v2", t);
         }

@@ -47,6 +47,15 @@ public final class AllocationTable {
         }
     }
 
+    /** The entry of a live allocation, or {@link #MISSING}. */
+    public long get(long pointer) {
+        long h = mix(pointer);
+        Stripe stripe = stripes[(int) (h >>> 58)];
+        synchronized (stripe) {
+            return stripe.get(pointer, (int) h);
+        }
+    }
+
     /** Forgets an allocation and returns its entry, or {@link #MISSING}. */
     public long remove(long pointer) {
         long h = mix(pointer);
@@ -86,6 +95,16 @@ public final class AllocationTable {
             }
             keys[i] = key;
             values[i] = value;
+        }
+
+        long get(long key, int hash) {
+            int mask = keys.length - 1;
+            for (int i = hash & mask; keys[i] != 0; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return values[i];
+                }
+            }
+            return MISSING;
         }
 
         long remove(long key, int hash) {

@@ -414,6 +414,15 @@ public final class Region implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Adds bytes the driver already holds, past the limit if need be: a use nothing could check beforehand (a graph
+     * launch growing its memory pool). Later reservations are refused until the tenant is back under its limit.
+     */
+    public void charge(int tenant, int slot, int device, long bytes) {
+        LONG.getAndAdd(segment, tenantUsedOffset(tenant, device), bytes);
+        LONG.getAndAdd(segment, slotUsedOffset(slot, device), bytes);
+    }
+
     /** Gives back bytes reserved with {@link #tryReserve}. */
     public void release(int tenant, int slot, int device, long bytes) {
         LONG.getAndAdd(segment, slotUsedOffset(slot, device), -bytes);

@@ -20,6 +20,9 @@ class AllocationTableTest {
                 long entry = AllocationTable.pack(random.nextInt(16), random.nextInt(1 << 30));
                 table.put(pointer, entry);
                 model.put(pointer, entry);
+            } else if (random.nextInt(4) == 0) {
+                Long expected = model.get(pointer);
+                assertThat(table.get(pointer)).isEqualTo(expected == null ? AllocationTable.MISSING : expected);
             } else {
                 Long expected = model.remove(pointer);
                 assertThat(table.remove(pointer)).isEqualTo(expected == null ? AllocationTable.MISSING : expected);

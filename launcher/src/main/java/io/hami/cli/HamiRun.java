@@ -66,6 +66,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  CUDA_DEVICE_MEMORY_LIMIT[_<i>]   the tenant's limits in bytes (HAMi's names)",
             "  CUDA_DEVICE_MEMORY_SHARED_CACHE  the region file",
             "  HAMI_TENANT                      the tenant's name",
+            "  CUDA_OVERSUBSCRIBE               true with --oversubscribe",
             "  LD_PRELOAD                       the trampoline, then the caller's preloads",
             "",
             "Examples:",
@@ -75,6 +76,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         })
 public final class HamiRun implements Callable<Integer> {
     static final String TRAMPOLINE = "lib/libhami.so";
+    static final String OVERSUBSCRIBE_VARIABLE = "CUDA_OVERSUBSCRIBE";
 
     @Option(names = "--memory", paramLabel = "SIZE", converter = Converters.MemorySize.class,
             description = "Memory limit on every GPU, e.g. 8g or 512m (binary units; no suffix: bytes).")
@@ -94,6 +96,11 @@ public final class HamiRun implements Callable<Integer> {
             description = "Region file shared by the tenants (default: $CUDA_DEVICE_MEMORY_SHARED_CACHE, else "
                     + "/dev/shm/hami-ffm.region).")
     Path region;
+
+    @Option(names = "--oversubscribe",
+            description = "Serve allocations beyond the limit from host memory (slower, not refused); sets "
+                    + "CUDA_OVERSUBSCRIBE=true for COMMAND.")
+    boolean oversubscribe;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
             description = "The command and its arguments, after --. Everything after COMMAND is its own.")
@@ -150,6 +157,9 @@ public final class HamiRun implements Callable<Integer> {
         Map<String, String> childEnv = ChildEnvironment.build(host.nativeEnvironment(),
                 host.toNative(regionPath.toString()), host.toNative(joined.name()), joined.limits(),
                 host.toNative(trampoline.toString()));
+        if (oversubscribe) {
+            childEnv.put(OVERSUBSCRIBE_VARIABLE, "true");
+        }
         List<String> argv = host.nativeArguments(command);
         // a name with a slash is executed as given (execve resolves it against the working directory)
         String file = command.getFirst().indexOf('/') >= 0 ? argv.getFirst() : host.toNative(program.toString());

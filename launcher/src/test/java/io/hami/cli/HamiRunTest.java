@@ -186,6 +186,14 @@ class HamiRunTest {
     }
 
     @Test
+    void oversubscribeIsHandedToTheCommand() {
+        assertThat(launch("--memory", "1g", "--", "true")).isZero();
+        assertThat(host.execEnv).doesNotContainKey("CUDA_OVERSUBSCRIBE");
+        assertThat(launch("--memory", "1g", "--oversubscribe", "--", "true")).isZero();
+        assertThat(host.execEnv).containsEntry("CUDA_OVERSUBSCRIBE", "true");
+    }
+
+    @Test
     void argumentsAfterTheCommandAreItsOwn() {
         assertThat(launch("--memory", "1g", "true", "--memory", "0", "--help", "@file")).isZero();
         assertThat(host.execArgv).containsExactly("true", "--memory", "0", "--help", "@file");

@@ -56,6 +56,28 @@ class MemoryApisIT {
     }
 
     @Test
+    void oversubscription_serves_what_the_limit_refuses_from_host_memory() throws Exception {
+        Map<String, String> env = NativeHarness.env(dir);
+        env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
+        env.put("CUDA_DEVICE_MEMORY_LIMIT", "32m");
+        env.put("CUDA_OVERSUBSCRIBE", "true");
+        Result r = run(env, 60, bin("memory_apis").toString(), "--api", "alloc", "--chunk", Long.toString(CHUNK),
+                "--max", Long.toString(2 * LIMIT / CHUNK));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.number("allocated")).as("twice the limit, none refused").isEqualTo(2 * LIMIT / CHUNK);
+        assertThat(r.number("free_full")).as("the device part is full").isZero();
+        assertThat(r.number("free_after")).isEqualTo(LIMIT);
+        Map<String, String> ledger = NativeHarness.ledger(dir);
+        long hostServed = LIMIT / CHUNK;
+        assertThat(Long.parseLong(ledger.get("calls.cuMemAllocManaged"))).isEqualTo(hostServed);
+        assertThat(Long.parseLong(ledger.get("calls.cuMemAdvise_v2"))).as("preferred location + accessed by")
+                .isEqualTo(2 * hostServed);
+        // the fake charges a managed allocation to the device until its host advice: one chunk at a time
+        assertThat(Long.parseLong(ledger.get("dev0.hwm"))).isEqualTo(LIMIT + CHUNK);
+        assertThat(Long.parseLong(ledger.get("dev0.live"))).isZero();
+    }
+
+    @Test
     void vmm_memory_stays_charged_while_any_handle_or_mapping_holds_it() throws Exception {
         Result r = memoryApis("vmm-retain");
         long charged = LIMIT - CHUNK;

@@ -288,7 +288,8 @@ public final class CudaDriver {
                 cuDestroyExternalMemory.INFO,
                 cuCtxDestroy_v2.INFO,
                 cuDeviceGetGraphMemAttribute.INFO,
-                cuDeviceGraphMemTrim.INFO);
+                cuDeviceGraphMemTrim.INFO,
+                cuMemAdvise_v2.INFO);
 
         static final List<StructInfo> STRUCTS = List.of(
                 new StructInfo("CUuuid", CUuuid.layout()),
@@ -3790,6 +3791,70 @@ public final class CudaDriver {
         var mh$ = cuDeviceGraphMemTrim.handle();
         try {
             return (int) mh$.invokeExact(device);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAdvise_v2(CUdeviceptr devPtr, size_t count, CUmem_advise advice, CUmemLocation location)
+     * }
+     */
+    public static final class cuMemAdvise_v2 {
+        private cuMemAdvise_v2() {}
+
+        public static final String NAME = "cuMemAdvise_v2";
+        public static final String PROTOTYPE = "CUresult cuMemAdvise_v2(CUdeviceptr devPtr, size_t count, CUmem_advise advice, CUmemLocation location)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_LONG, C_INT, CUmemLocation.layout());
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuMemAdvise_v2$descriptor() {
+        return cuMemAdvise_v2.DESC;
+    }
+
+    public static MethodHandle cuMemAdvise_v2$handle() {
+        return cuMemAdvise_v2.handle();
+    }
+
+    public static MemorySegment cuMemAdvise_v2$address() {
+        return cuMemAdvise_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuMemAdvise_v2(CUdeviceptr devPtr, size_t count, CUmem_advise advice, CUmemLocation location)
+     * }
+     */
+    public static int cuMemAdvise_v2(long devPtr, long count, int advice, MemorySegment location) {
+        var mh$ = cuMemAdvise_v2.handle();
+        try {
+            return (int) mh$.invokeExact(devPtr, count, advice, location);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

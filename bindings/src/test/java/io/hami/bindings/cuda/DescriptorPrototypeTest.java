@@ -55,7 +55,9 @@ class DescriptorPrototypeTest {
             entry("CUarray", ADDRESS),
             entry("CUmipmappedArray", ADDRESS),
             entry("CUexternalMemory", ADDRESS),
-            entry("CUgraphMem_attribute", JAVA_INT));
+            entry("CUgraphMem_attribute", JAVA_INT),
+            entry("CUmem_advise", JAVA_INT),
+            entry("CUmemLocation", MemoryLayout.structLayout(JAVA_INT.withName("type"), JAVA_INT.withName("id"))));
 
     static MemoryLayout layoutOf(String baseType, int pointerDepth, String where) {
         if (pointerDepth > 0) {
@@ -102,7 +104,7 @@ class DescriptorPrototypeTest {
 
     @Test
     void descriptorsMatchRecordedPrototypes() {
-        assertThat(CudaDriver.functions()).hasSize(53);
+        assertThat(CudaDriver.functions()).hasSize(54);
         for (FunctionInfo f : CudaDriver.functions()) {
             FunctionDescriptor want = expected(f.prototype());
             FunctionDescriptor got = f.descriptor();
