@@ -189,6 +189,32 @@ static void at_exit(void);
 static pthread_t boot_thread; /* set by the boot thread before it registers at_exit */
 static int exiting;           /* the boot thread saw exit() begin: fail quietly */
 
+/* The embedded JVM's fixed options, after the four that name the agent, class path, bridge and dist. Exported:
+   'hami-run doctor' checks that lib/hami.aot is accepted with exactly these (docs/cli.md). */
+static const char *const jvm_options[] = {
+    "--enable-native-access=ALL-UNNAMED",
+    "-Xrs",                         /* the host owns SIGINT, SIGTERM, SIGHUP, SIGQUIT */
+    "-XX:-UsePerfData",             /* no /tmp/hsperfdata files */
+    "-XX:+DisableAttachMechanism",  /* no attach listener, no socket files */
+    "-XX:+DisplayVMOutputToStderr", /* nothing on the host's stdout, ever */
+    "-Xlog:disable",
+    "-Xlog:all=warning:stderr",
+    "-XX:+UseSerialGC",
+    "-Xms8m", /* 2 young collections during the boot; less costs more of them */
+    "-Xmx64m",
+    /* the boot's code runs once: compiling it only competes with the boot; the hooks, though, must reach compiled
+       code within their first few hundred calls, not thousands (docs/startup.md) */
+    "-XX:CompileThresholdScaling=10",
+    "-XX:CompileCommand=quiet",
+    "-XX:CompileCommand=CompileThresholdScaling,io.hami.*::*,0.1",
+    "-XX:CICompilerCount=2", /* not one compiler thread (and arena) per 1.5 cores */
+    "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log",
+};
+
+__attribute__((visibility("default"))) const char *hami_jvm_option(int index) {
+    return index >= 0 && index < (int)(sizeof jvm_options / sizeof jvm_options[0]) ? jvm_options[index] : NULL;
+}
+
 static int create_jvm(void) {
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/runtime/lib/server/libjvm.so", dist);
@@ -228,23 +254,9 @@ static int create_jvm(void) {
     n = add_option(options, n, "-Djava.class.path=%s", agent);
     n = add_option(options, n, "-Dhami.bridge=%s", bridge_address);
     n = add_option(options, n, "-Dhami.dist=%s", dist);
-    n = add_option(options, n, "%s", "--enable-native-access=ALL-UNNAMED");
-    n = add_option(options, n, "%s", "-Xrs");                         /* the host owns SIGINT, SIGTERM, SIGHUP, SIGQUIT */
-    n = add_option(options, n, "%s", "-XX:-UsePerfData");             /* no /tmp/hsperfdata files */
-    n = add_option(options, n, "%s", "-XX:+DisableAttachMechanism");  /* no attach listener, no socket files */
-    n = add_option(options, n, "%s", "-XX:+DisplayVMOutputToStderr"); /* nothing on the host's stdout, ever */
-    n = add_option(options, n, "%s", "-Xlog:disable");
-    n = add_option(options, n, "%s", "-Xlog:all=warning:stderr");
-    n = add_option(options, n, "%s", "-XX:+UseSerialGC");
-    n = add_option(options, n, "%s", "-Xms8m");  /* 2 young collections during the boot; less costs more of them */
-    n = add_option(options, n, "%s", "-Xmx64m");
-    /* the boot's code runs once: compiling it only competes with the boot; the hooks, though, must reach compiled
-       code within their first few hundred calls, not thousands (docs/startup.md) */
-    n = add_option(options, n, "%s", "-XX:CompileThresholdScaling=10");
-    n = add_option(options, n, "%s", "-XX:CompileCommand=quiet");
-    n = add_option(options, n, "%s", "-XX:CompileCommand=CompileThresholdScaling,io.hami.*::*,0.1");
-    n = add_option(options, n, "%s", "-XX:CICompilerCount=2"); /* not one compiler thread (and arena) per 1.5 cores */
-    n = add_option(options, n, "%s", "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log");
+    for (int i = 0; hami_jvm_option(i) != NULL; i++) {
+        n = add_option(options, n, "%s", hami_jvm_option(i));
+    }
     char *extra = getenv("HAMI_JVM_OPTIONS"); /* for diagnosis and training: space-separated, appended last */
     destroy_at_exit = extra != NULL && (strstr(extra, "-XX:AOTCacheOutput=") != NULL
                                         || strstr(extra, "-XX:AOTMode=record") != NULL);
@@ -303,7 +315,7 @@ static void *boot_main(void *unused) {
     boot_thread = pthread_self();
     int result = create_jvm();
     if (result != HAMI_BOOT_READY && !exiting) {
-        hami_log("%s", message);
+        hami_log_at(HAMI_LOG_ERROR, "%s", message);
     }
     finish(result);
     return NULL;

@@ -118,7 +118,13 @@ HAMI_HIDDEN void *hami_export_for(const char *name, void *found);
 HAMI_HIDDEN int hami_install(const char *name, void *hook);
 HAMI_HIDDEN void hami_clear_hooks(void);
 HAMI_HIDDEN void hami_run_exit_hook(void);
-HAMI_HIDDEN void hami_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* LIBCUDA_LOG_LEVEL as HAMi-core reads it: errors always, warnings from 2 (the default), info from 3, debug from 4 */
+#define HAMI_LOG_ERROR 0
+#define HAMI_LOG_WARN 2
+#define HAMI_LOG_INFO 3
+#define HAMI_LOG_DEBUG 4
+HAMI_HIDDEN void hami_log_at(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define hami_log(...) hami_log_at(HAMI_LOG_WARN, __VA_ARGS__)
 
 /* dlsym.c */
 HAMI_HIDDEN void *hami_real_dlsym(void *handle, const char *name);

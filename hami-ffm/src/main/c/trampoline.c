@@ -6,10 +6,13 @@
 #include "hami.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #undef cuGetProcAddress /* cuda.h maps it to _v2; the legacy 4-argument export keeps its own name */
@@ -49,9 +52,34 @@ static _Atomic(void *) libcuda;
 static _Atomic(void *) exit_hook;
 #define HAMI_EXIT_HOOK "hami_exit"
 
-void hami_log(const char *fmt, ...) {
+/* LIBCUDA_LOG_LEVEL: an integer, or error|warn|info|debug; unset or unreadable: warnings (io.hami.log.Log agrees) */
+static int log_level(void) {
+    static atomic_int level = -1;
+    int value = atomic_load_explicit(&level, memory_order_relaxed);
+    if (value < 0) {
+        static const char *const names[] = {"error", "", "warn", "info", "debug"};
+        const char *text = getenv("LIBCUDA_LOG_LEVEL");
+        char *end = NULL;
+        long number = text == NULL ? 0 : strtol(text, &end, 10);
+        value = HAMI_LOG_WARN;
+        if (text != NULL && end != text && *end == '\0') {
+            value = number < 0 ? 0 : number > 9 ? 9 : (int)number;
+        }
+        for (int i = 0; text != NULL && i < 5; i++) {
+            value = names[i][0] != '\0' && strcasecmp(text, names[i]) == 0 ? i : value;
+        }
+        atomic_store_explicit(&level, value, memory_order_relaxed);
+    }
+    return value;
+}
+
+void hami_log_at(int level, const char *fmt, ...) {
+    if (level > HAMI_LOG_ERROR && level > log_level()) {
+        return;
+    }
+    static const char *const tags[] = {"error", "error", "warn", "info", "debug"};
     char line[1024];
-    int n = snprintf(line, sizeof line, "[hami-ffm %d] ", (int)getpid());
+    int n = snprintf(line, sizeof line, "[hami-ffm %d] %s: ", (int)getpid(), tags[level < 0 || level > 4 ? 4 : level]);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
@@ -60,9 +88,16 @@ void hami_log(const char *fmt, ...) {
     if (len < sizeof line - 1) {
         line[len++] = '\n';
     }
-    /* one write(2): lines of concurrent threads never interleave, and stdio buffers are never touched */
-    ssize_t ignored = write(STDERR_FILENO, line, len);
+    /* HAMI_LOG_FILE: appended, opened per line (rare events) so that no descriptor of ours outlives a host that
+       closes every descriptor it did not open */
+    const char *path = getenv("HAMI_LOG_FILE");
+    int fd = path == NULL || path[0] == '\0' ? STDERR_FILENO : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    /* one write(2): lines of concurrent threads and processes never interleave, and stdio buffers are never touched */
+    ssize_t ignored = write(fd < 0 ? STDERR_FILENO : fd, line, len);
     (void)ignored;
+    if (fd > STDERR_FILENO) {
+        close(fd);
+    }
 }
 
 static void *driver_handle(void) {
@@ -236,7 +271,7 @@ static CUresult await_decision(int id) {
     }
     static atomic_int reported;
     if (!atomic_exchange(&reported, 1)) {
-        hami_log("memory limit cannot be enforced, refusing allocations: %s", hami_boot_message());
+        hami_log_at(HAMI_LOG_ERROR, "memory limit cannot be enforced, refusing allocations: %s", hami_boot_message());
     }
     return CUDA_ERROR_OUT_OF_MEMORY;
 }

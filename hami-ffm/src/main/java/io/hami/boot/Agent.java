@@ -77,6 +77,12 @@ public final class Agent {
             new Hook(PassThroughHooks.class, CudaDriver.cuLaunchKernel_ptsz.INFO));
     static final long RECLAIM_PERIOD_MILLIS = 2_000;
 
+    /** Every trampoline export the agent may install a hook into (hami-run doctor checks lib/libhami.so has them). */
+    public static List<String> hookExports() {
+        return java.util.stream.Stream.concat(MEMORY_HOOKS.stream(), PASS_THROUGH_HOOKS.stream())
+                .map(hook -> hook.function().name()).toList();
+    }
+
     private Agent() {}
 
     public static void premain(String args, Instrumentation instrumentation) {

@@ -26,6 +26,11 @@ public final class ChildEnvironment {
 
     private ChildEnvironment() {}
 
+    /** A {@link #HANDED_OVER} variable as the caller of bin/hami-run had it (null when unset). */
+    public static String callerValue(Map<String, String> env, String name) {
+        return env.containsKey(ORIGINAL_PREFIX + name) ? env.get(ORIGINAL_PREFIX + name) : env.get(name);
+    }
+
     /**
      * Everything in native strings (see {@link Host}); {@code region} and {@code trampoline} are absolute paths.
      */

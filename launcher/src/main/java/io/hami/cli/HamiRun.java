@@ -7,12 +7,14 @@ import io.hami.region.RegionException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -31,7 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = HamiRun.Version.class,
         sortOptions = false,
-        subcommands = {SetCommand.class, StatusCommand.class, TopCommand.class},
+        subcommands = {SetCommand.class, StatusCommand.class, TopCommand.class, DoctorCommand.class},
         commandListHeading = "%nCommands (a program of one of these names runs as hami-run -- NAME):%n",
         customSynopsis = {
             "hami-run [--memory SIZE] [--device-memory DEV=SIZE,...] [--tenant NAME]",
@@ -126,9 +128,33 @@ public final class HamiRun implements Callable<Integer> {
         CommandLine cli = new CommandLine(new HamiRun(host));
         cli.setStopAtPositional(true); // options after COMMAND belong to COMMAND
         cli.setExpandAtFiles(false); // an @file argument is COMMAND's
+        conventions(cli);
         cli.setParameterExceptionHandler(HamiRun::invalidInput);
         cli.setExecutionExceptionHandler((e, failed, parsed) -> failure(failed.getErr(), e));
         return cli;
+    }
+
+    /**
+     * What every subcommand gets, also one added later that forgets it: --help and --version (hami-run's version),
+     * and an exit-status list in its help. Its errors already take the one-line form through the handlers above.
+     */
+    static void conventions(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (!spec.mixinStandardHelpOptions()) {
+                spec.mixinStandardHelpOptions(true);
+            }
+            if (!(spec.versionProvider() instanceof Version)) {
+                spec.versionProvider(new Version());
+            }
+            if (spec.usageMessage().exitCodeList().isEmpty()) {
+                Map<String, String> codes = new LinkedHashMap<>();
+                codes.put("0", "success");
+                codes.put(Integer.toString(ExitCodes.FAILED), "bad option, or hami-run itself failed");
+                spec.usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(codes);
+            }
+            conventions(sub);
+        }
     }
 
     @Override

@@ -39,6 +39,11 @@ public interface Host {
     /** The distribution's root directory ({@code bin/ lib/ runtime/}). */
     Path dist();
 
+    /** A system path such as /dev or /etc/ld.so.preload as this host sees it (tests: under a directory of theirs). */
+    default Path systemPath(String absolute) {
+        return Path.of(absolute);
+    }
+
     /**
      * Replaces this process with {@code program}; returns only where the host does not (tests). Throws with 126 or
      * 127 when the program cannot be executed.

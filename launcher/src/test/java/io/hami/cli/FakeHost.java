@@ -12,6 +12,8 @@ final class FakeHost implements Host {
     final Map<String, String> env = new LinkedHashMap<>();
     final Path workingDirectory;
     final Path dist;
+    /** Where this host's /dev, /etc, ... are. */
+    final Path system;
     long pid = 4242;
     String execProgram;
     List<String> execArgv;
@@ -20,6 +22,7 @@ final class FakeHost implements Host {
     FakeHost(Path root) throws IOException {
         workingDirectory = Files.createDirectories(root.resolve("work"));
         dist = Files.createDirectories(root.resolve("dist"));
+        system = Files.createDirectories(root.resolve("system"));
         Files.createDirectories(dist.resolve("lib"));
         Files.createFile(dist.resolve(HamiRun.TRAMPOLINE));
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -44,6 +47,11 @@ final class FakeHost implements Host {
     @Override
     public Path dist() {
         return dist;
+    }
+
+    @Override
+    public Path systemPath(String absolute) {
+        return system.resolve(absolute.substring(1));
     }
 
     @Override

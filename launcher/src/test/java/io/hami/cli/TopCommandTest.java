@@ -156,6 +156,46 @@ class TopCommandTest {
         assertThat(path).doesNotExist();
     }
 
+    /** Eight busy H200s shared by tenants with the longest names: the frame docs/cli.md shows. */
+    static void fillEightDevices(Region region) throws Exception {
+        long mib = 1L << 20;
+        String[] names = {"research-vision-transformer-pretraining-run-2026-12-02-night-a",
+            "team-a", "inference:llama-70b@prod"};
+        for (int t = 0; t < names.length; t++) {
+            long[] limits = new long[16];
+            for (int d = 0; d < 8; d++) {
+                limits[d] = (40L + 12 * t + d) * GIB + 512 * mib;
+            }
+            int tenant = region.findOrCreateTenant(names[t], limits, false);
+            region.setSmShare(tenant, t, 25 + 25 * t);
+            region.setPriority(tenant, t == 2 ? Region.PRIORITY_HIGH : Region.PRIORITY_NORMAL);
+            for (int p = 0; p < 2; p++) {
+                int slot = region.claimSlot(tenant, 4_194_000 + 10 * t + p, 1, 1, "python -m torch.distributed.run"
+                        + " --nproc-per-node 8 train.py --config configs/" + names[t] + ".yaml");
+                for (int d = p * 4; d < p * 4 + 4; d++) {
+                    assertThat(region.tryReserve(tenant, slot, d, (19L + t + d) * GIB + 77 * mib)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void eightBusyDevicesAndLongNamesFitEightyColumns() throws Exception {
+        path = root.resolve("busy.region");
+        try (Region region = Region.openOrCreate(path)) {
+            fillEightDevices(region);
+            List<String> lines = top(false, new FakeScreen()).assertSuccess().lines();
+            assertThat(lines).hasSizeGreaterThan(40);
+            for (String line : lines) {
+                assertThat(Formats.columns(line)).as("columns of '%s'", line).isLessThanOrEqualTo(80);
+            }
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("research-vision-transformer\u2026"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("inference:llama-70b@prod", "high"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("4194020 alive "
+                    + "inference:llama-70b\u2026   0   21.1 GiB python -m torch.distributed.r\u2026"));
+        }
+    }
+
     @Test
     void helpListsTheExitCodes() {
         CliRun result = CliRun.run(host, "top", "--help").assertSuccess();
