@@ -230,7 +230,7 @@ final class Accounting {
         REGION.countRefusal(TENANT);
         boolean first = REFUSAL_SHOWN.compareAndSet(false, true);
         if (Log.enabled(first ? Log.WARN : Log.DEBUG)) {
-            Log.warn("out of memory on device " + device + " for tenant '" + REGION.tenantName(TENANT) + "': "
+            Log.warn(device, "out of memory on device " + device + " for tenant '" + REGION.tenantName(TENANT) + "': "
                     + ByteSize.format(bytes) + " requested, " + ByteSize.format(REGION.used(TENANT, device))
                     + " in use of a " + ByteSize.format(REGION.limit(TENANT, device)) + " limit");
         }
