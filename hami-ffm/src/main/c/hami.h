@@ -67,7 +67,7 @@
       (handle, os_handle, type))                                                                           \
     HAMI_MEMORY_PATH_HOOKS(X)
 
-/* Issue 3's remaining memory paths: arrays, external memory (docs/memory.md). */
+/* Issue 3's remaining memory paths: arrays, external memory, IPC (shown, not charged) (docs/memory.md). */
 #define HAMI_MEMORY_PATH_HOOKS(X)                                                                              \
     X(cuArrayCreate_v2, (CUarray * handle, const CUDA_ARRAY_DESCRIPTOR *desc), (handle, desc))                 \
     X(cuArray3DCreate_v2, (CUarray * handle, const CUDA_ARRAY3D_DESCRIPTOR *desc), (handle, desc))             \
@@ -77,7 +77,9 @@
     X(cuMipmappedArrayDestroy, (CUmipmappedArray array), (array))                                              \
     X(cuImportExternalMemory, (CUexternalMemory * memory, const CUDA_EXTERNAL_MEMORY_HANDLE_DESC *desc),       \
       (memory, desc))                                                                                          \
-    X(cuDestroyExternalMemory, (CUexternalMemory memory), (memory))
+    X(cuDestroyExternalMemory, (CUexternalMemory memory), (memory))                                            \
+    X(cuIpcOpenMemHandle_v2, (CUdeviceptr * dptr, CUipcMemHandle handle, unsigned int flags), (dptr, handle, flags)) \
+    X(cuIpcCloseMemHandle, (CUdeviceptr dptr), (dptr))
 
 enum hami_hook_id {
 #define HAMI_ID(name, params, args) HAMI_ID_##name,

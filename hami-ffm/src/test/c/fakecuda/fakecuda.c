@@ -437,7 +437,8 @@ static void uncharge_locked(int d, uint64_t size)
         ledger_unlock();
 }
 
-static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
+/* charge = 0: an address range onto memory charged elsewhere (an opened IPC handle). */
+static CUresult do_alloc_ex(CUdeviceptr *dptr, uint64_t bytes, int legacy, int charge)
 {
     struct CUctx_st *ctx;
     CUresult rc;
@@ -452,7 +453,7 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
 
     pthread_mutex_lock(&g_lock);
     struct fakecuda_ledger_dev *acct = &g_acct[d];
-    if (charge_locked(d, size)) {
+    if (charge && charge_locked(d, size)) {
         pthread_mutex_unlock(&g_lock);
         goto oom_unlocked;
     }
@@ -465,11 +466,12 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
         a->size = size;
         a->dev = d;
         a->managed = 0;
-        a->host = 0;
+        a->host = !charge;
         a->ctx = ctx;
     }
     if (!a || !tsearch(a, &g_tree, range_cmp)) {
-        uncharge_locked(d, size);
+        if (charge)
+            uncharge_locked(d, size);
         pthread_mutex_unlock(&g_lock);
         free(a);
         goto oom_unlocked;
@@ -479,7 +481,8 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
     g_list.prev->next = a;
     g_list.prev = a;
     *cursor = base + size;
-    g_proc_live[d] += size;
+    if (charge)
+        g_proc_live[d] += size;
     g_proc_count[d]++;
     atomic_fetch_add(&acct->allocs, 1);
     pthread_mutex_unlock(&g_lock);
@@ -489,6 +492,11 @@ static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
 oom_unlocked:
     atomic_fetch_add(&g_acct[d].ooms, 1);
     return CUDA_ERROR_OUT_OF_MEMORY;
+}
+
+static CUresult do_alloc(CUdeviceptr *dptr, uint64_t bytes, int legacy)
+{
+    return do_alloc_ex(dptr, bytes, legacy, 1);
 }
 
 static CUresult do_free(CUdeviceptr p)
@@ -1642,6 +1650,55 @@ FC_EXPORT CUresult CUDAAPI cuDestroyExternalMemory(CUexternalMemory extMem)
     return do_free((CUdeviceptr)(uintptr_t)extMem);
 }
 
+
+/* ---- IPC ------------------------------------------------------------------------------------------------------
+ * A handle carries the exporter's allocation size; opening it maps a new address range onto memory that stays
+ * charged to the exporter (the importer's books take nothing), closing it unmaps the range. */
+
+#define FC_IPC_MAGIC 0x46434950u /* "FCIP" */
+
+struct fc_ipc {
+    uint32_t magic;
+    int dev;
+    uint64_t size;
+};
+
+FC_EXPORT CUresult CUDAAPI cuIpcGetMemHandle(CUipcMemHandle *pHandle, CUdeviceptr dptr)
+{
+    COUNT(cuIpcGetMemHandle);
+    REQUIRE_INIT();
+    if (!pHandle)
+        return CUDA_ERROR_INVALID_VALUE;
+    pthread_mutex_lock(&g_lock);
+    struct fc_alloc *a = find_locked(dptr);
+    struct fc_ipc h = {FC_IPC_MAGIC, a ? a->dev : 0, a ? a->size : 0};
+    pthread_mutex_unlock(&g_lock);
+    if (!a || a->base != dptr || a->host)
+        return CUDA_ERROR_INVALID_VALUE;
+    memset(pHandle, 0, sizeof *pHandle);
+    memcpy(pHandle->reserved, &h, sizeof h);
+    return CUDA_SUCCESS;
+}
+
+FC_EXPORT CUresult CUDAAPI cuIpcOpenMemHandle_v2(CUdeviceptr *pdptr, CUipcMemHandle handle, unsigned int Flags)
+{
+    COUNT(cuIpcOpenMemHandle_v2);
+    REQUIRE_INIT();
+    (void)Flags;
+    struct fc_ipc h;
+    memcpy(&h, handle.reserved, sizeof h);
+    if (!pdptr || h.magic != FC_IPC_MAGIC || h.size == 0)
+        return CUDA_ERROR_INVALID_VALUE;
+    return do_alloc_ex(pdptr, h.size, 0, 0);
+}
+
+FC_EXPORT CUresult CUDAAPI cuIpcCloseMemHandle(CUdeviceptr dptr)
+{
+    COUNT(cuIpcCloseMemHandle);
+    REQUIRE_INIT();
+    return do_free(dptr);
+}
+
 #define FC_ALIAS(name) extern __typeof__(name) fc_self_##name __attribute__((alias(#name), visibility("hidden")));
 FAKECUDA_FUNCS(FC_ALIAS)
 #undef FC_ALIAS
@@ -1723,6 +1780,9 @@ static const struct fc_proc g_procs[] = {
     PROC(cuMipmappedArrayGetMemoryRequirements, 11060, cuMipmappedArrayGetMemoryRequirements),
     PROC(cuImportExternalMemory, 10000, cuImportExternalMemory),
     PROC(cuMemAdvise, 12020, cuMemAdvise_v2),
+    PROC(cuIpcGetMemHandle, 4010, cuIpcGetMemHandle),
+    PROC(cuIpcOpenMemHandle, 11000, cuIpcOpenMemHandle_v2),
+    PROC(cuIpcCloseMemHandle, 4010, cuIpcCloseMemHandle),
     PROC(cuDestroyExternalMemory, 10000, cuDestroyExternalMemory),
 };
 

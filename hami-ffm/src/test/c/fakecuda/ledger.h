@@ -93,7 +93,10 @@
     X(cuMipmappedArrayGetMemoryRequirements) \
     X(cuImportExternalMemory)                \
     X(cuDestroyExternalMemory)               \
-    X(cuMemAdvise_v2)
+    X(cuMemAdvise_v2)                        \
+    X(cuIpcGetMemHandle)                     \
+    X(cuIpcOpenMemHandle_v2)                 \
+    X(cuIpcCloseMemHandle)
 
 enum fakecuda_fn {
 #define FAKECUDA_FN_ENUM(name) FAKECUDA_FN_##name,

@@ -2,7 +2,10 @@
  * Every allocation API besides cuMemAlloc, filling the limit and giving it back (linked with libcuda).
  *
  * Usage: memory_apis --api managed|pitch|async|async-procaddr|pool-async|vmm|vmm-retain|vmm-import|array2d|array3d|
- *                          mipmapped|external|alloc --chunk BYTES [--max N]
+ *                          mipmapped|external|alloc|ipc --chunk BYTES [--max N]
+ *   ipc: forks before any CUDA call; the parent allocates 4 chunks and sends an IPC handle of the first, the child (same
+ *   tenant) opens it and reports ipc.child_free= (its cuMemGetInfo while the mapping is open) and ipc.child_size= (what
+ *   cuMemGetAddressRange says it maps), closes it; then the parent reports ipc.parent_free= and frees (free_after=).
  *   --max stops after N allocations (default 8192): with CUDA_OVERSUBSCRIBE=true, alloc (cuMemAlloc) goes past the limit.
  *   The arrays' shapes take exactly --chunk bytes once the driver pads rows to 512 B (float rows of chunk/64 bytes less
  *   100, 64 rows; 3D: 16 rows × 4 deep; mipmapped: 50 rows + a half-size level, 80 % of chunk, padded to 64 KiB), so
@@ -15,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define MAX 8192
 
@@ -43,6 +48,56 @@ static CUmemAllocationProp device_prop(void)
     return prop;
 }
 
+static void init_primary(void)
+{
+    CUdevice dev;
+    CUcontext ctx;
+    check(cuInit(0), "cuInit");
+    check(cuDeviceGet(&dev, 0), "cuDeviceGet");
+    check(cuDevicePrimaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain");
+    check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+}
+
+/* Two processes, forked before either touches CUDA (a forked CUDA process cannot use it). */
+static int ipc(size_t chunk)
+{
+    int to_child[2], to_parent[2];
+    if (pipe(to_child) || pipe(to_parent))
+        return 1;
+    pid_t child = fork();
+    if (child == 0) {
+        CUipcMemHandle h;
+        if (read(to_child[0], &h, sizeof h) != (ssize_t)sizeof h)
+            _exit(3);
+        init_primary();
+        CUdeviceptr p, base;
+        size_t size = 0;
+        check(cuIpcOpenMemHandle(&p, h, CU_IPC_MEM_LAZY_ENABLE_PEER_ACCESS), "cuIpcOpenMemHandle");
+        check(cuMemGetAddressRange(&base, &size, p), "cuMemGetAddressRange");
+        printf("ipc.child_free=%zu\nipc.child_size=%zu\n", mem_free(), size);
+        check(cuIpcCloseMemHandle(p), "cuIpcCloseMemHandle");
+        printf("ipc.child_free_closed=%zu\n", mem_free());
+        char done = 1;
+        _exit(write(to_parent[1], &done, 1) == 1 ? 0 : 4);
+    }
+    init_primary();
+    CUdeviceptr ptrs[4];
+    for (int i = 0; i < 4; i++)
+        check(cuMemAlloc(&ptrs[i], chunk), "cuMemAlloc");
+    CUipcMemHandle h;
+    check(cuIpcGetMemHandle(&h, ptrs[0]), "cuIpcGetMemHandle");
+    char done = 0;
+    if (write(to_child[1], &h, sizeof h) != (ssize_t)sizeof h || read(to_parent[0], &done, 1) != 1)
+        return 1;
+    int status = 0;
+    waitpid(child, &status, 0);
+    printf("ipc.child_exit=%d\nipc.parent_free=%zu\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1, mem_free());
+    for (int i = 0; i < 4; i++)
+        check(cuMemFree(ptrs[i]), "cuMemFree");
+    printf("free_after=%zu\n", mem_free());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *api = NULL;
@@ -61,6 +116,8 @@ int main(int argc, char **argv)
         return 1;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (!strcmp(api, "ipc"))
+        return ipc(chunk);
     CUdevice dev;
     CUcontext ctx;
     check(cuInit(0), "cuInit");

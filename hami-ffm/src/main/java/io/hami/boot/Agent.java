@@ -4,6 +4,7 @@ import io.hami.hooks.ArrayHooks;
 import io.hami.hooks.Downcalls;
 import io.hami.hooks.ExternalMemoryHooks;
 import io.hami.hooks.HookContext;
+import io.hami.hooks.IpcHooks;
 import io.hami.hooks.ManagedAndPitchHooks;
 import io.hami.hooks.MemoryHooks;
 import io.hami.hooks.PassThroughHooks;
@@ -68,7 +69,9 @@ public final class Agent {
             new Hook(ArrayHooks.class, CudaDriver.cuArrayDestroy.INFO),
             new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayDestroy.INFO),
             new Hook(ExternalMemoryHooks.class, CudaDriver.cuImportExternalMemory.INFO),
-            new Hook(ExternalMemoryHooks.class, CudaDriver.cuDestroyExternalMemory.INFO));
+            new Hook(ExternalMemoryHooks.class, CudaDriver.cuDestroyExternalMemory.INFO),
+            new Hook(IpcHooks.class, CudaDriver.cuIpcOpenMemHandle_v2.INFO),
+            new Hook(IpcHooks.class, CudaDriver.cuIpcCloseMemHandle.INFO));
 
     /** HAMI_HOOK_ALL: the upcall path itself, for measurement. */
     static final List<Hook> PASS_THROUGH_HOOKS = List.of(

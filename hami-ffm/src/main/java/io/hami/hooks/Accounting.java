@@ -199,7 +199,7 @@ final class Accounting {
     }
 
     /** What the driver really reserved for an allocation, as it reports it. */
-    private static long reportedSize(long pointer, long fallback) throws Throwable {
+    static long reportedSize(long pointer, long fallback) throws Throwable {
         MemorySegment scratch = SCRATCH.get();
         long base = scratch.address() + 8;
         int result = (int) ADDRESS_RANGE.invokeExact(base, base + 8, pointer);

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code CUDA_OVERSUBSCRIBE=true} ({@code hami-run --oversubscribe}): a {@code cuMemAlloc} the limit refuses is served
  * as managed memory that stays in host RAM (preferred location: the CPU; accessed by the device, so the GPU reads it
  * over the bus instead of migrating pages in). The job runs slower instead of failing, and what it holds on the device
- * stays within its limit. Such memory is not charged to the device; it is counted per device as host-resident, and
- * its {@code cuMemFree} gives that back (docs/memory.md).
+ * stays within its limit. Such memory is not charged to the device; it is counted as host-resident (per device here,
+ * in total on the process slot for {@code hami-run status}), and its {@code cuMemFree} gives that back
+ * (docs/memory.md).
  */
 final class Oversubscription {
     static final String VARIABLE = "CUDA_OVERSUBSCRIBE";
@@ -75,6 +76,7 @@ final class Oversubscription {
         }
         HOST_RESIDENT.put(pointer, AllocationTable.pack(device, bytes));
         long total = HOST_BYTES.addAndGet(device, bytes);
+        Accounting.REGION.addSlotHostResident(Accounting.SLOT, bytes); // shown by hami-run status
         if (SHOWN.compareAndSet(false, true)) {
             Log.info("oversubscription: allocations beyond the limit on device " + device
                     + " are served from host memory (" + ByteSize.format(total) + " so far)");
@@ -94,6 +96,9 @@ final class Oversubscription {
         }
         if (result == CUDA_SUCCESS) {
             HOST_BYTES.addAndGet(AllocationTable.device(entry), -AllocationTable.bytes(entry));
+            if (!Accounting.detached()) {
+                Accounting.REGION.addSlotHostResident(Accounting.SLOT, -AllocationTable.bytes(entry));
+            }
         } else {
             HOST_RESIDENT.put(pointer, entry);
         }

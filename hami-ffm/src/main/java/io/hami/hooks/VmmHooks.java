@@ -144,6 +144,9 @@ public final class VmmHooks {
                     if (known != null) {
                         known.physical.mappings++;
                         MAPPINGS.put(pointer, new Mapping(known.physical, size));
+                        if (known.physical.device < 0 && !Accounting.detached()) { // an import: shown, not charged
+                            Accounting.REGION.addSlotImported(Accounting.SLOT, size);
+                        }
                     }
                 }
             }
@@ -161,6 +164,9 @@ public final class VmmHooks {
                 synchronized (BOOKS) {
                     var unmapped = MAPPINGS.subMap(pointer, true, pointer + size, false);
                     for (Mapping mapping : unmapped.values()) {
+                        if (mapping.physical().device < 0 && !Accounting.detached()) {
+                            Accounting.REGION.addSlotImported(Accounting.SLOT, -mapping.size());
+                        }
                         mapping.physical().mappings--;
                         settle(mapping.physical());
                     }

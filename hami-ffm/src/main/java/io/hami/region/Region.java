@@ -423,6 +423,24 @@ public final class Region implements AutoCloseable {
         LONG.getAndAdd(segment, slotUsedOffset(slot, device), bytes);
     }
 
+    /** Bytes the process in {@code slot} maps from other processes' memory (charged to them, shown only). */
+    public long slotImported(int slot) {
+        return (long) LONG.getVolatile(segment, slotOffset(slot) + SLOT_IMPORTED_OFFSET);
+    }
+
+    public void addSlotImported(int slot, long bytes) {
+        LONG.getAndAdd(segment, slotOffset(slot) + SLOT_IMPORTED_OFFSET, bytes);
+    }
+
+    /** Bytes the process in {@code slot} holds in host memory through oversubscription (charged to no device). */
+    public long slotHostResident(int slot) {
+        return (long) LONG.getVolatile(segment, slotOffset(slot) + SLOT_HOST_RESIDENT_OFFSET);
+    }
+
+    public void addSlotHostResident(int slot, long bytes) {
+        LONG.getAndAdd(segment, slotOffset(slot) + SLOT_HOST_RESIDENT_OFFSET, bytes);
+    }
+
     /** Gives back bytes reserved with {@link #tryReserve}. */
     public void release(int tenant, int slot, int device, long bytes) {
         LONG.getAndAdd(segment, slotUsedOffset(slot, device), -bytes);
@@ -450,6 +468,8 @@ public final class Region implements AutoCloseable {
                 for (int d = 0; d < DEVICE_CAPACITY; d++) {
                     LONG.setVolatile(segment, slotUsedOffset(s, d), 0L);
                 }
+                LONG.setVolatile(segment, base + SLOT_IMPORTED_OFFSET, 0L);
+                LONG.setVolatile(segment, base + SLOT_HOST_RESIDENT_OFFSET, 0L);
                 segment.set(ValueLayout.JAVA_INT, base + SLOT_TENANT_OFFSET, tenant);
                 segment.set(ValueLayout.JAVA_LONG, base + SLOT_PID_OFFSET, pid);
                 segment.set(ValueLayout.JAVA_LONG, base + SLOT_START_TIME_OFFSET, startTime);

@@ -22,7 +22,7 @@ public final class RegionLayout {
     /** "HAMIFFM\0" read as a little-endian long. */
     public static final long MAGIC = 0x004D46464D494D48L;
     public static final int MAJOR_VERSION = 2;
-    public static final int MINOR_VERSION = 0;
+    public static final int MINOR_VERSION = 1;
 
     public static final int DEVICE_CAPACITY = 16;
     public static final int TENANT_CAPACITY = 64;
@@ -87,6 +87,10 @@ public final class RegionLayout {
     public static final int SLOT_START_TIME_OFFSET = 16;
     public static final int SLOT_PID_NAMESPACE_OFFSET = 24;
     public static final int SLOT_HEARTBEAT_MILLIS_OFFSET = 32;
+    /** 2.1: bytes mapped from other processes' memory (IPC, imported VMM handles), charged to their owners. */
+    public static final int SLOT_IMPORTED_OFFSET = 40;
+    /** 2.1: bytes held in host memory through oversubscription, charged to no device. */
+    public static final int SLOT_HOST_RESIDENT_OFFSET = 48;
     public static final int SLOT_USED_OFFSET = CACHE_LINE;
     public static final int SLOT_COMMAND_OFFSET = SLOT_USED_OFFSET + DEVICE_CAPACITY * Long.BYTES;
     public static final int SLOT_LENGTH = align(SLOT_COMMAND_OFFSET + COMMAND_LENGTH);

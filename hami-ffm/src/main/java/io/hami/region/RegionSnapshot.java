@@ -63,11 +63,18 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
     /**
      * An active process slot. {@code tenantName} is the name of its tenant record ({@code ?} if that record is not
      * active); {@code alive} comes from the slot's lock, so a dead process shows until someone reclaims its slot.
+     * {@code imported}: bytes it maps from other processes' memory (charged to them); {@code hostResident}: bytes it
+     * holds in host memory through oversubscription (charged to no device).
      */
     public record Process(int slot, long pid, String command, int tenant, String tenantName, long heartbeatMillis,
-            List<ProcessDevice> devices, boolean alive) {
+            List<ProcessDevice> devices, boolean alive, long imported, long hostResident) {
         public Process {
             devices = List.copyOf(devices);
+        }
+
+        public Process(int slot, long pid, String command, int tenant, String tenantName, long heartbeatMillis,
+                List<ProcessDevice> devices, boolean alive) {
+            this(slot, pid, command, tenant, tenantName, heartbeatMillis, devices, alive, 0, 0);
         }
 
         public long used(int device) {
@@ -149,7 +156,8 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
             if (region.slotState(s) == STATE_ACTIVE && region.slotPid(s) == pid && region.slotTenant(s) == tenant) {
                 String tenantName = tenant >= 0 && tenant < TENANT_CAPACITY && tenantNames[tenant] != null
                         ? tenantNames[tenant] : "?";
-                return new Process(s, pid, command, tenant, tenantName, heartbeat, devices, alive);
+                return new Process(s, pid, command, tenant, tenantName, heartbeat, devices, alive,
+                        region.slotImported(s), region.slotHostResident(s));
             }
         }
         return null;

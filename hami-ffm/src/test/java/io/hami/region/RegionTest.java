@@ -56,13 +56,13 @@ class RegionTest {
             region.segment().set(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET, RegionLayout.MAJOR_VERSION + 1);
         }
         assertThatThrownBy(() -> Region.open(newer)).isInstanceOf(RegionException.class)
-                .hasMessageContaining("layout " + (RegionLayout.MAJOR_VERSION + 1) + ".0").hasMessageContaining("newer");
+                .hasMessageContaining("layout " + (RegionLayout.MAJOR_VERSION + 1) + "." + RegionLayout.MINOR_VERSION).hasMessageContaining("newer");
         Path older = dir.resolve("older");
         try (Region region = Region.openOrCreate(older)) {
             region.segment().set(ValueLayout.JAVA_INT, RegionLayout.MAJOR_VERSION_OFFSET, 1);
         }
         assertThatThrownBy(() -> Region.open(older)).isInstanceOf(RegionException.class)
-                .hasMessageContaining("layout 1.0").hasMessageContaining("older").hasMessageContaining("remove it");
+                .hasMessageContaining("layout 1." + RegionLayout.MINOR_VERSION).hasMessageContaining("older").hasMessageContaining("remove it");
 
         Path truncated = dir.resolve("truncated");
         Region.openOrCreate(truncated).close();
@@ -116,6 +116,26 @@ class RegionTest {
                     .isInstanceOf(RegionException.class).hasMessageContaining("full");
             assertThatThrownBy(() -> region.findOrCreateTenant("bad name!", new long[0], false))
                     .isInstanceOf(RegionException.class).hasMessageContaining("invalid");
+        }
+    }
+
+    @Test
+    void imported_and_host_resident_bytes_are_shown_per_slot_charged_nowhere_and_start_at_zero() throws Exception {
+        try (Region region = Region.openOrCreate(dir.resolve("r"))) {
+            int t = region.findOrCreateTenant("t", new long[] {4 * MIB}, false);
+            int slot = region.claimSlot(t, 1, 1, 1, "test");
+            region.addSlotImported(slot, 3 * MIB);
+            region.addSlotHostResident(slot, 5 * MIB);
+            assertThat(region.slotImported(slot)).isEqualTo(3 * MIB);
+            assertThat(region.slotHostResident(slot)).isEqualTo(5 * MIB);
+            assertThat(region.used(t, 0)).isZero();
+            assertThat(region.tryReserve(t, slot, 0, 4 * MIB)).isTrue();
+            region.release(t, slot, 0, 4 * MIB);
+            region.releaseSlot(slot);
+            int again = region.claimSlot(t, 2, 2, 2, "next");
+            assertThat(again).isEqualTo(slot);
+            assertThat(region.slotImported(again)).isZero();
+            assertThat(region.slotHostResident(again)).isZero();
         }
     }
 

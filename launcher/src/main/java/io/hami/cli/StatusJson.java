@@ -60,6 +60,8 @@ final class StatusJson {
         json.put("slot", process.slot());
         json.put("heartbeatMillis", process.heartbeatMillis());
         json.put("devices", process.devices().stream().map(StatusJson::processDevice).toList());
+        json.put("importedBytes", process.imported());
+        json.put("hostResidentBytes", process.hostResident());
         return json;
     }
 

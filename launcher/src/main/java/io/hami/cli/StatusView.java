@@ -164,6 +164,10 @@ final class StatusView {
                         ? processRow(tenant, command, pid, state, name, dev, Formats.size(device.used()), cmd)
                         : processRow(tenant, command, "", "", "", dev, Formats.size(device.used()), ""));
             }
+            if (process.imported() != 0 || process.hostResident() != 0) { // charged elsewhere or to no device
+                lines.add(processRow(tenant, command, "", "", "", "", "", "imported " + Formats.size(process.imported())
+                        + ", host-resident " + Formats.size(process.hostResident())));
+            }
         }
         return lines;
     }

@@ -50,7 +50,7 @@ class JsonTest {
                 List.of(new Tenant(2, "team-a", false, 1_700_000_000_000L, Region.PRIORITY_HIGH,
                         List.of(new TenantDevice(0, 5L << 30, 8L << 30, 30)), 1)),
                 List.of(new Process(7, 4242, "python train.py", 2, "team-a", 1_700_000_000_100L,
-                        List.of(new ProcessDevice(0, 5L << 30)), true)));
+                        List.of(new ProcessDevice(0, 5L << 30)), true, 1L << 30, 3L << 30)));
         assertThat(StatusJson.of(snapshot)).isEqualTo("""
                 {
                   "format": 1,
@@ -78,7 +78,9 @@ class JsonTest {
                       "heartbeatMillis": 1700000000100,
                       "devices": [
                         {"device": 0, "usedBytes": 5368709120}
-                      ]
+                      ],
+                      "importedBytes": 1073741824,
+                      "hostResidentBytes": 3221225472
                     }
                   ]
                 }

@@ -95,6 +95,16 @@ class StatusViewTest {
     }
 
     @Test
+    void importedAndHostResidentMemoryIsShownUnderItsProcess() {
+        Process process = new Process(3, 42, "srv", 0, "t", 0, List.of(new ProcessDevice(0, GIB)), true, 2 * GIB,
+                3 * GIB);
+        List<String> lines = lines(new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of(process)));
+        assertThat(lines).containsSubsequence(
+                "     42 alive t        0    1.0 GiB srv",
+                "                                    imported 2.0 GiB, host-resident 3.0 GiB");
+    }
+
+    @Test
     void controlCharactersFromTheRegionNeverReachTheTerminal() {
         Process process = new Process(0, 1, "evil\033[2J\007", 0, "t\033]0;x", 0, List.of(), true);
         List<String> lines = lines(new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of(process)));

@@ -78,6 +78,22 @@ class MemoryApisIT {
     }
 
     @Test
+    void memory_opened_through_ipc_is_charged_once_to_its_owner() throws Exception {
+        Result r = memoryApis("ipc");
+        long charged = LIMIT - 4 * CHUNK;
+        assertThat(r.number("ipc.child_exit")).isZero();
+        assertThat(r.number("ipc.child_size")).as("the mapping").isEqualTo(CHUNK);
+        assertThat(r.number("ipc.child_free")).as("the importer sees the owner's charge, nothing more")
+                .isEqualTo(charged);
+        assertThat(r.number("ipc.child_free_closed")).isEqualTo(charged);
+        assertThat(r.number("ipc.parent_free")).isEqualTo(charged);
+        assertThat(r.number("free_after")).isEqualTo(LIMIT);
+        Map<String, String> ledger = NativeHarness.ledger(dir);
+        assertThat(Long.parseLong(ledger.get("calls.cuIpcOpenMemHandle_v2"))).isEqualTo(1);
+        assertThat(Long.parseLong(ledger.get("dev0.hwm"))).isEqualTo(4 * CHUNK);
+    }
+
+    @Test
     void vmm_memory_stays_charged_while_any_handle_or_mapping_holds_it() throws Exception {
         Result r = memoryApis("vmm-retain");
         long charged = LIMIT - CHUNK;

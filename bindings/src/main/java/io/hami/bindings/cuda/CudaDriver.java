@@ -289,7 +289,9 @@ public final class CudaDriver {
                 cuCtxDestroy_v2.INFO,
                 cuDeviceGetGraphMemAttribute.INFO,
                 cuDeviceGraphMemTrim.INFO,
-                cuMemAdvise_v2.INFO);
+                cuMemAdvise_v2.INFO,
+                cuIpcOpenMemHandle_v2.INFO,
+                cuIpcCloseMemHandle.INFO);
 
         static final List<StructInfo> STRUCTS = List.of(
                 new StructInfo("CUuuid", CUuuid.layout()),
@@ -3855,6 +3857,136 @@ public final class CudaDriver {
         var mh$ = cuMemAdvise_v2.handle();
         try {
             return (int) mh$.invokeExact(devPtr, count, advice, location);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuIpcOpenMemHandle_v2(CUdeviceptr *pdptr, CUipcMemHandle handle, unsigned int Flags)
+     * }
+     */
+    public static final class cuIpcOpenMemHandle_v2 {
+        private cuIpcOpenMemHandle_v2() {}
+
+        public static final String NAME = "cuIpcOpenMemHandle_v2";
+        public static final String PROTOTYPE = "CUresult cuIpcOpenMemHandle_v2(CUdeviceptr *pdptr, CUipcMemHandle handle, unsigned int Flags)";
+        /** {@code typedef struct CUipcMemHandle_st { char reserved[64]; } CUipcMemHandle}, passed by value. */
+        public static final java.lang.foreign.GroupLayout HANDLE = java.lang.foreign.MemoryLayout.structLayout(
+                java.lang.foreign.MemoryLayout.sequenceLayout(64, C_CHAR).withName("reserved")).withName("CUipcMemHandle_st");
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, HANDLE, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuIpcOpenMemHandle_v2$descriptor() {
+        return cuIpcOpenMemHandle_v2.DESC;
+    }
+
+    public static MethodHandle cuIpcOpenMemHandle_v2$handle() {
+        return cuIpcOpenMemHandle_v2.handle();
+    }
+
+    public static MemorySegment cuIpcOpenMemHandle_v2$address() {
+        return cuIpcOpenMemHandle_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuIpcOpenMemHandle_v2(CUdeviceptr *pdptr, CUipcMemHandle handle, unsigned int Flags)
+     * }
+     */
+    public static int cuIpcOpenMemHandle_v2(MemorySegment pdptr, MemorySegment handle, int Flags) {
+        var mh$ = cuIpcOpenMemHandle_v2.handle();
+        try {
+            return (int) mh$.invokeExact(pdptr, handle, Flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuIpcCloseMemHandle(CUdeviceptr dptr)
+     * }
+     */
+    public static final class cuIpcCloseMemHandle {
+        private cuIpcCloseMemHandle() {}
+
+        public static final String NAME = "cuIpcCloseMemHandle";
+        public static final String PROTOTYPE = "CUresult cuIpcCloseMemHandle(CUdeviceptr dptr)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuIpcCloseMemHandle$descriptor() {
+        return cuIpcCloseMemHandle.DESC;
+    }
+
+    public static MethodHandle cuIpcCloseMemHandle$handle() {
+        return cuIpcCloseMemHandle.handle();
+    }
+
+    public static MemorySegment cuIpcCloseMemHandle$address() {
+        return cuIpcCloseMemHandle.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuIpcCloseMemHandle(CUdeviceptr dptr)
+     * }
+     */
+    public static int cuIpcCloseMemHandle(long dptr) {
+        var mh$ = cuIpcCloseMemHandle.handle();
+        try {
+            return (int) mh$.invokeExact(dptr);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -57,7 +57,8 @@ class DescriptorPrototypeTest {
             entry("CUexternalMemory", ADDRESS),
             entry("CUgraphMem_attribute", JAVA_INT),
             entry("CUmem_advise", JAVA_INT),
-            entry("CUmemLocation", MemoryLayout.structLayout(JAVA_INT.withName("type"), JAVA_INT.withName("id"))));
+            entry("CUmemLocation", MemoryLayout.structLayout(JAVA_INT.withName("type"), JAVA_INT.withName("id"))),
+            entry("CUipcMemHandle", MemoryLayout.structLayout(MemoryLayout.sequenceLayout(64, JAVA_BYTE).withName("reserved"))));
 
     static MemoryLayout layoutOf(String baseType, int pointerDepth, String where) {
         if (pointerDepth > 0) {
@@ -104,7 +105,7 @@ class DescriptorPrototypeTest {
 
     @Test
     void descriptorsMatchRecordedPrototypes() {
-        assertThat(CudaDriver.functions()).hasSize(54);
+        assertThat(CudaDriver.functions()).hasSize(56);
         for (FunctionInfo f : CudaDriver.functions()) {
             FunctionDescriptor want = expected(f.prototype());
             FunctionDescriptor got = f.descriptor();
