@@ -24,6 +24,7 @@ mkdir -p "$dist/bin" "$dist/lib"
 install -m 0755 "$src/bin/hami-run" "$dist/bin/hami-run"
 install -m 0644 "$launcher_jar" "$dist/lib/hami-launcher.jar"
 install -m 0755 "$libhami" "$dist/lib/libhami.so"
+install -m 0644 "$src/lib/hami.jsh" "$dist/lib/hami.jsh" # hami-run jshell's startup script
 install -D -m 0644 "$repo/hami-ffm/src/main/include/hami.h" "$dist/include/hami.h" # the C ABI (docs/pool.md)
 install -D -m 0644 "$repo/hami-ffm/src/main/python/hami_pool.py" "$dist/python/hami_pool.py"
 

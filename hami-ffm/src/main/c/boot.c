@@ -33,15 +33,26 @@ static char dist[PATH_MAX];
 
 static atomic_int agent_ok = -1;
 static JavaVM *booted_vm;
+/* 1: the JVM is the host's own (java -javaagent:<dist>/lib/hami-ffm.jar under the preload); its agent's report ends
+ * the boot, and no JVM is ever created here */
+static atomic_int hosted;
 /* AOT training (-XX:AOTCacheOutput or AOTMode=record in HAMI_JVM_OPTIONS): the JVM writes what it learned only when
  * it is destroyed, which a host's exit() never does, so the atexit handler destroys it. Never in production. */
 static int destroy_at_exit;
+
+static void finish(int result);
 
 static void report(int ok, const char *text) {
     if (!ok && text != NULL) {
         snprintf(message, sizeof message, "%s", text);
     }
     atomic_store(&agent_ok, ok != 0);
+    if (atomic_load(&hosted)) {
+        if (!ok) {
+            hami_log("%s", message);
+        }
+        finish(ok ? HAMI_BOOT_READY : HAMI_BOOT_FAILED); /* the host's JVM exits normally: no C exit handler */
+    }
 }
 
 static struct hami_bridge bridge = {
@@ -340,13 +351,14 @@ static int locate_dist(void) {
 
 static void start_boot(void) {
     atomic_store(&state, HAMI_BOOT_RUNNING);
-    if (dl_iterate_phdr(find_jvm, NULL)) {
-        /* a second JNI_CreateJavaVM in one process fails: the JVM already here must run the agent itself */
-        finish(fail("a JVM is already loaded in this process: start it with -javaagent:%s/lib/hami-ffm.jar", dist));
-        return;
-    }
     if (locate_dist() != 0) {
         finish(fail("cannot find the hami-ffm distribution around libhami.so%s", ""));
+        return;
+    }
+    if (dl_iterate_phdr(find_jvm, NULL)) {
+        /* a second JNI_CreateJavaVM in one process fails: the JVM already here must run the agent itself */
+        finish(fail("this process is a JVM started without the hami-ffm agent: start java with "
+                    "-javaagent:%s/lib/hami-ffm.jar (docs/trampoline.md)", dist));
         return;
     }
     pthread_attr_t attr;
@@ -364,6 +376,30 @@ static void start_boot(void) {
     if (err != 0) {
         finish(fail("cannot start the boot thread: %s", strerror(err)));
     }
+}
+
+/* Boot in a JVM that was there first: the agent's premain asked for the bridge, no JVM is created. */
+static void start_hosted(void) {
+    atomic_store(&hosted, 1);
+    atomic_store(&state, HAMI_BOOT_RUNNING);
+    if (locate_dist() != 0) {
+        finish(fail("cannot find the hami-ffm distribution around libhami.so%s", ""));
+    }
+}
+
+/*
+ * The one entry of libhami.so for the agent of a JVM started by the host (java -javaagent:<dist>/lib/hami-ffm.jar,
+ * with libhami.so preloaded): HotSpot holds one JVM per process, so that JVM's agent does the boot's work, and finds
+ * the bridge here (SymbolLookup.libraryLookup on the loaded library) instead of in -Dhami.bridge. NULL when nothing is
+ * to be installed: no limit set (every export passes through), or the boot was decided before the agent came (a
+ * CUDA call came first, a forked child).
+ */
+__attribute__((visibility("default"))) const struct hami_bridge *hami_agent_bridge(void) {
+    if (!hami_limited() || atomic_load(&state) != HAMI_BOOT_IDLE) {
+        return NULL;
+    }
+    pthread_once(&boot_once, start_hosted);
+    return atomic_load(&hosted) && atomic_load(&state) == HAMI_BOOT_RUNNING ? &bridge : NULL;
 }
 
 int hami_boot_wait(void) {

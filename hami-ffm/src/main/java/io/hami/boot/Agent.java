@@ -88,26 +88,76 @@ public final class Agent {
 
     private Agent() {}
 
+    /** What the agent did in this JVM, for the library ({@code io.hami.api}) and for diagnosis. */
+    public enum Status {
+        /** The agent did not run in this JVM (no {@code -javaagent}). */
+        ABSENT,
+        /** {@code -javaagent} without {@code LD_PRELOAD=<dist>/lib/libhami.so}: nothing to hook. */
+        NOT_PRELOADED,
+        /** Under the preload, but no limit is set: every driver call passes straight through. */
+        NOTHING_TO_DO,
+        /** The hooks are installed: this process's allocations count against its tenant. */
+        INSTALLED,
+        /** The hooks could not be installed; allocations under the limit are refused ({@link #statusMessage}). */
+        FAILED
+    }
+
+    private static volatile Status status = Status.ABSENT;
+    private static volatile String statusMessage = "the hami-ffm agent did not run in this JVM";
+
+    public static Status status() {
+        return status;
+    }
+
+    /** One line: what happened and, where something is missing, the fix. */
+    public static String statusMessage() {
+        return statusMessage;
+    }
+
+    private static void status(Status value, String message) {
+        statusMessage = message;
+        status = value;
+    }
+
     public static void premain(String args, Instrumentation instrumentation) {
-        System.setOut(new PrintStream(System.err, true)); // the host's stdout is never ours
         Bridge bridge;
+        boolean hosted;
         try {
             bridge = Bridge.fromSystemProperty();
+            hosted = bridge == null;
+            if (hosted) {
+                // a JVM the host started itself (java -javaagent:...): the trampoline created none, and waits for us
+                switch (Bridge.fromLoadedTrampoline()) {
+                    case Bridge.Hosted.NotPreloaded notPreloaded -> {
+                        status(Status.NOT_PRELOADED, "hami-ffm.jar was loaded as an agent without the trampoline: "
+                                + "start the JVM with LD_PRELOAD=<dist>/lib/libhami.so, or under hami-run");
+                        Log.error(statusMessage);
+                        return;
+                    }
+                    case Bridge.Hosted.NothingToDo nothing -> {
+                        status(Status.NOTHING_TO_DO, "no memory limit is set for this process: every CUDA call "
+                                + "passes straight to the driver");
+                        Log.debug(statusMessage);
+                        return;
+                    }
+                    case Bridge.Hosted.Waiting waiting -> bridge = waiting.bridge();
+                }
+            } else {
+                System.setOut(new PrintStream(System.err, true)); // the host's stdout is never ours
+            }
         } catch (Throwable t) {
-            Log.error("cannot read the trampoline's bridge: " + t);
+            status(Status.FAILED, "cannot read the trampoline's bridge: " + t);
+            Log.error(statusMessage);
             return; // the trampoline sees no verdict and refuses allocations
         }
-        if (bridge == null) {
-            Log.error("hami-ffm.jar was loaded as an agent without the trampoline (-D" + Bridge.PROPERTY
-                    + " missing); run the program under hami-run or LD_PRELOAD=<dist>/lib/libhami.so");
-            return;
-        }
         try {
-            boot(bridge, System.getenv());
+            boot(bridge, System.getenv(), hosted);
+            status(Status.INSTALLED, "hooks installed");
             bridge.report(true, null);
         } catch (Throwable t) {
             String message = t instanceof IllegalArgumentException || t instanceof RegionException
                     ? t.getMessage() : "hami-ffm failed to start: " + t;
+            status(Status.FAILED, message);
             try {
                 bridge.report(false, message);
             } catch (Throwable ignored) {
@@ -116,7 +166,8 @@ public final class Agent {
         }
     }
 
-    static void boot(Bridge bridge, Map<String, String> env) throws Throwable {
+    /** {@code hosted}: the host started this JVM, which then exits as JVMs do, running its shutdown hooks. */
+    static void boot(Bridge bridge, Map<String, String> env, boolean hosted) throws Throwable {
         LimitConfig config = LimitConfig.fromEnvironment(env);
         boolean hookAll = "1".equals(env.get(HOOK_ALL_VARIABLE));
         CudaDriver.resolver(bridge::realSymbol);
@@ -152,7 +203,11 @@ public final class Agent {
             }
         }
         ExitHook.arm(region, slot);
-        installExitHook(bridge);
+        if (hosted) {
+            Runtime.getRuntime().addShutdownHook(new Thread(ExitHook::onExit, "hami-exit"));
+        } else {
+            installExitHook(bridge);
+        }
         startReclaimer(region, slot);
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "

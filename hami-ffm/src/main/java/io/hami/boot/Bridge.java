@@ -1,11 +1,15 @@
 package io.hami.boot;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The trampoline's side of the boot, handed over by address in the system property {@code hami.bridge}: real driver
@@ -15,6 +19,10 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Bridge {
     public static final String PROPERTY = "hami.bridge";
+    /** The soname of the trampoline, as preloaded; dlopen by soname finds the loaded copy. */
+    static final String TRAMPOLINE = "libhami.so";
+    /** {@code const struct hami_bridge *hami_agent_bridge(void)}: the bridge for a JVM the trampoline did not boot. */
+    static final String AGENT_ENTRY = "hami_agent_bridge";
     static final int MAGIC = 0x48414d42;
     static final int VERSION = 1;
     static final long SIZE = 40;
@@ -51,6 +59,57 @@ public final class Bridge {
         }
         long address = Long.parseUnsignedLong(text.startsWith("0x") ? text.substring(2) : text, 16);
         return new Bridge(MemorySegment.ofAddress(address).reinterpret(SIZE));
+    }
+
+    /** Whether this JVM has the trampoline loaded, and what it has for an agent started with the JVM. */
+    public sealed interface Hosted {
+        /** libhami.so is not loaded: the JVM was not started under the preload. */
+        record NotPreloaded() implements Hosted {}
+
+        /** The trampoline has nothing to install: no limit set, or its boot was decided before the agent came. */
+        record NothingToDo() implements Hosted {}
+
+        /** The trampoline waits for this agent's hooks and verdict. */
+        record Waiting(Bridge bridge) implements Hosted {}
+    }
+
+    /**
+     * The bridge of a trampoline preloaded into a JVM that it did not boot (the host started {@code java} itself):
+     * asked from the loaded libhami.so's one entry for that case, since no {@code -Dhami.bridge} was set.
+     */
+    public static Hosted fromLoadedTrampoline() {
+        if (!trampolineLoaded()) {
+            return new Hosted.NotPreloaded(); // and never load it now: a copy nobody calls would enforce nothing
+        }
+        SymbolLookup trampoline;
+        try {
+            // dlopen by soname finds the loaded copy
+            trampoline = SymbolLookup.libraryLookup(TRAMPOLINE, Arena.global());
+        } catch (IllegalArgumentException e) {
+            return new Hosted.NotPreloaded();
+        }
+        MemorySegment entry = trampoline.find(AGENT_ENTRY).orElse(MemorySegment.NULL);
+        if (entry.equals(MemorySegment.NULL)) {
+            return new Hosted.NotPreloaded();
+        }
+        MemorySegment address;
+        try {
+            address = (MemorySegment) LINKER.downcallHandle(entry, FunctionDescriptor.of(ValueLayout.ADDRESS))
+                    .invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot ask libhami.so for its bridge: " + t, t);
+        }
+        return address.equals(MemorySegment.NULL) ? new Hosted.NothingToDo()
+                : new Hosted.Waiting(new Bridge(address.reinterpret(SIZE)));
+    }
+
+    /** Whether libhami.so is mapped into this process (preloaded, as every hooked process has it). */
+    public static boolean trampolineLoaded() {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains("/" + TRAMPOLINE);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public String dist() {

@@ -8,7 +8,6 @@ import io.hami.limits.LimitConfig;
 import io.hami.region.ProcessInfo;
 import io.hami.region.Region;
 import io.hami.region.RegionException;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -16,8 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -128,7 +125,7 @@ public final class PoolRuntime {
      * are the trampoline's, and its agent owns the process.
      */
     public static PoolRuntime standalone(Map<String, String> env) throws PoolException {
-        if (trampolineLoaded()) {
+        if (io.hami.boot.Bridge.trampolineLoaded()) {
             throw new PoolException(CUDA_ERROR_NOT_INITIALIZED, "libhami.so is preloaded into this JVM, so the "
                     + "driver symbols it would find are the trampoline's: run the JVM without LD_PRELOAD to use pools "
                     + "from Java");
@@ -159,14 +156,6 @@ public final class PoolRuntime {
             throw new PoolException(CudaDriver.CUDA_ERROR_INVALID_VALUE, e.getMessage());
         } catch (Throwable t) {
             throw new PoolException(CUDA_ERROR_NOT_INITIALIZED, "cannot reach the CUDA driver: " + t);
-        }
-    }
-
-    private static boolean trampolineLoaded() {
-        try {
-            return Files.readString(Path.of("/proc/self/maps")).contains("/libhami.so");
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -36,18 +36,24 @@ public final class ChildEnvironment {
      */
     public static Map<String, String> build(Map<String, String> inherited, String region, String tenant,
             long[] limits, String trampoline) {
-        Map<String, String> env = new LinkedHashMap<>(inherited);
+        Map<String, String> env = restored(inherited);
         env.keySet().removeIf(name -> name.startsWith(MemoryLimits.LIMIT_VARIABLE));
+        env.put(Region.PATH_VARIABLE, region);
+        env.put(TENANT_VARIABLE, tenant);
+        env.putAll(MemoryLimits.environment(limits));
+        env.put("LD_PRELOAD", preload(trampoline, env.get("LD_PRELOAD")));
+        return env;
+    }
+
+    /** The caller's environment as it was before bin/hami-run handed its preload and Java options over. */
+    public static Map<String, String> restored(Map<String, String> inherited) {
+        Map<String, String> env = new LinkedHashMap<>(inherited);
         for (String name : HANDED_OVER) {
             String original = env.remove(ORIGINAL_PREFIX + name);
             if (original != null) {
                 env.put(name, original);
             }
         }
-        env.put(Region.PATH_VARIABLE, region);
-        env.put(TENANT_VARIABLE, tenant);
-        env.putAll(MemoryLimits.environment(limits));
-        env.put("LD_PRELOAD", preload(trampoline, env.get("LD_PRELOAD")));
         return env;
     }
 

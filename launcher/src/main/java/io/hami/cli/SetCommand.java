@@ -4,6 +4,9 @@ import static io.hami.region.RegionLayout.DEVICE_CAPACITY;
 
 import io.hami.limits.ByteSize;
 import io.hami.region.Region;
+import io.hami.region.TenantSettings;
+import io.hami.region.TenantSettings.Applied;
+import io.hami.region.TenantSettings.NoSuchTenantException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +51,7 @@ import picocli.CommandLine.TypeConversionException;
             "  hami-run set --tenant job-4242 --sm 30",
         })
 final class SetCommand extends RegionCommand {
-    private static final int UNCHANGED = -1;
+    private static final long UNCHANGED = TenantSettings.UNCHANGED;
 
     /** One {@code DEV=VALUE} item. */
     record DeviceValue(int device, long value) {}
@@ -87,28 +90,26 @@ final class SetCommand extends RegionCommand {
                     + "--memory, --device-memory, --sm, --device-sm or --priority (hami-run set --help)");
         }
         try (Region shared = openRegion()) {
-            int index = shared.findTenant(tenant);
-            if (index < 0) {
-                throw new LaunchException(NOT_FOUND, "no tenant '" + tenant + "' in region " + shared.path()
-                        + ": 'hami-run status --region " + shared.path() + "' lists its tenants (names are "
-                        + "case-sensitive)");
+            Applied applied;
+            try {
+                applied = TenantSettings.apply(shared, tenant, limits, shares, priority);
+            } catch (NoSuchTenantException e) {
+                throw new LaunchException(NOT_FOUND, e.endedMeanwhile()
+                        ? "tenant '" + tenant + "' ended while it was being changed: nothing to change any more"
+                        : "no tenant '" + tenant + "' in region " + shared.path() + ": 'hami-run status --region "
+                                + shared.path() + "' lists its tenants (names are case-sensitive)");
             }
             List<String> report = new ArrayList<>();
             if (limits != null) {
-                report.addAll(setLimits(shared, index, limits));
+                report.addAll(limitReport(applied, limits));
             }
             if (shares != null) {
-                report.addAll(setShares(shared, index, shares));
+                report.addAll(describe(shares, applied.oldShares(), value -> value == 0 ? "no SM share"
+                        : "SM share " + value + "%", value -> Formats.smShare((int) value)));
             }
             if (priority != null) {
-                int old = shared.priority(index);
-                shared.setPriority(index, priority);
-                report.add(prefix() + "priority " + Formats.priority(priority) + was(Formats.priority(old),
-                        Formats.priority(priority)));
-            }
-            if (!shared.isTenant(index, tenant)) { // its last process ended and the record was reclaimed meanwhile
-                throw new LaunchException(NOT_FOUND, "tenant '" + tenant + "' ended while it was being changed: "
-                        + "nothing to change any more");
+                report.add(prefix() + "priority " + Formats.priority(priority) + was(
+                        Formats.priority(applied.oldPriority()), Formats.priority(priority)));
             }
             PrintWriter out = out();
             report.forEach(out::println);
@@ -125,45 +126,22 @@ final class SetCommand extends RegionCommand {
         return old.equals(now) ? " (unchanged)" : " (was " + old + ")";
     }
 
-    private List<String> setLimits(Region shared, int index, long[] limits) {
-        long[] old = new long[DEVICE_CAPACITY];
-        for (int d = 0; d < DEVICE_CAPACITY; d++) {
-            old[d] = shared.limit(index, d);
-            if (limits[d] != UNCHANGED) {
-                shared.setLimit(index, d, limits[d]);
-            }
-        }
-        List<String> report = describe(limits, old, value -> value == 0 ? "no memory limit"
+    private List<String> limitReport(Applied applied, long[] limits) {
+        List<String> report = describe(limits, applied.oldLimits(), value -> value == 0 ? "no memory limit"
                 : "memory limit " + Formats.size(value), Formats::limit);
-        boolean limitedBefore = false;
-        boolean limitedNow = false;
         for (int d = 0; d < DEVICE_CAPACITY; d++) {
-            long used = shared.used(index, d);
+            long used = applied.used()[d];
             if (limits[d] != UNCHANGED && limits[d] != 0 && used > limits[d]) {
                 report.add(prefix() + Formats.size(used) + " in use on device " + d + ", above the new limit: new "
                         + "allocations there are refused until usage falls below it");
             }
-            limitedBefore |= old[d] != 0;
-            limitedNow |= shared.limit(index, d) != 0;
         }
-        if (!limitedBefore && limitedNow) {
+        if (!applied.limitedBefore() && applied.limitedNow()) {
             // a process started without any limit never booted the hooks (it pays only for the preload)
             report.add(prefix() + "it had no memory limit, so processes it started before now run without hooks and "
                     + "stay unlimited; processes started from now on get the limit");
         }
         return report;
-    }
-
-    private List<String> setShares(Region shared, int index, long[] shares) {
-        long[] old = new long[DEVICE_CAPACITY];
-        for (int d = 0; d < DEVICE_CAPACITY; d++) {
-            old[d] = shared.smShare(index, d);
-            if (shares[d] != UNCHANGED) {
-                shared.setSmShare(index, d, (int) shares[d]);
-            }
-        }
-        return describe(shares, old, value -> value == 0 ? "no SM share" : "SM share " + value + "%",
-                value -> Formats.smShare((int) value));
     }
 
     /** One line per run of consecutive changed devices with the same old and new value. */
