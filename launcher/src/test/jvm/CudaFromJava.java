@@ -21,7 +21,8 @@ import java.util.List;
  * -javaagent. Allocates 1 MiB chunks until the driver refuses one, reports, frees everything.
  *
  * Output, key=value: hooks, libjvm_mappings (distinct libjvm.so files mapped: 1 = never a second JVM), allocated,
- * first_error (the CUresult that ended the loop), tenant_used (the region's count while holding), free_errors.
+ * first_error (the CUresult that ended the loop), tenant_used (the region's count while holding), tenant_refusals,
+ * free_errors.
  */
 public class CudaFromJava {
     static final long CHUNK = 1 << 20;
@@ -57,12 +58,15 @@ public class CudaFromJava {
             System.out.println("first_error=" + result);
             String tenant = System.getenv().getOrDefault("HAMI_TENANT", "default");
             long used = -1; // no region: nothing booted in this process
+            long refusals = -1;
             try (HamiRegion region = Hami.openIfPresent().orElse(null)) {
                 if (region != null) {
                     used = region.tenant(tenant).map(t -> t.used(0)).orElse(-1L);
+                    refusals = region.tenant(tenant).map(t -> t.refusals()).orElse(-1L);
                 }
             }
             System.out.println("tenant_used=" + used);
+            System.out.println("tenant_refusals=" + refusals);
             int freeErrors = 0;
             for (long p : held) {
                 freeErrors += (int) free.invokeExact(p) == 0 ? 0 : 1;

@@ -48,7 +48,8 @@ public final class HamiRegion implements AutoCloseable {
     /** The active tenants with their processes, read now. */
     public List<Tenant> tenants() {
         RegionSnapshot snapshot = snapshot();
-        return snapshot.tenants().stream().map(t -> Tenant.of(t, snapshot.processes())).toList();
+        return snapshot.tenants().stream()
+                .map(t -> Tenant.of(t, snapshot.processes(), region.refusals(t.index()))).toList();
     }
 
     /** The tenant called {@code name}, read now. */

@@ -22,13 +22,20 @@ public final class Member implements AutoCloseable {
         this.slot = slot;
     }
 
-    /** Reserves {@code bytes} on {@code device} if the tenant stays within its limit there; false = refused. */
+    /**
+     * Reserves {@code bytes} on {@code device} if the tenant stays within its limit there; false = refused, counted in
+     * the tenant's refusals as a hooked allocation's refusal is.
+     */
     public boolean reserve(int device, long bytes) {
         TenantSettings.checkDevice(device);
         if (bytes <= 0) {
             throw new IllegalArgumentException("cannot reserve " + bytes + " bytes: give a positive size");
         }
-        return region.tryReserve(index, slot, device, bytes);
+        if (region.tryReserve(index, slot, device, bytes)) {
+            return true;
+        }
+        region.countRefusal(index);
+        return false;
     }
 
     /** Gives back {@code bytes} reserved on {@code device}. */

@@ -11,14 +11,15 @@ import java.util.List;
  * @param record the tenant's record: name, devices (memory used and limit, SM share; only devices with one of them
  *     set), stored priority
  * @param processes its process slots, alive or dead but not yet reclaimed
+ * @param refusals allocations its limit has refused so far, over all its processes ({@code TENANT_REFUSALS})
  */
-public record Tenant(RegionSnapshot.Tenant record, List<RegionSnapshot.Process> processes) {
+public record Tenant(RegionSnapshot.Tenant record, List<RegionSnapshot.Process> processes, long refusals) {
     public Tenant {
         processes = List.copyOf(processes);
     }
 
-    static Tenant of(RegionSnapshot.Tenant tenant, List<RegionSnapshot.Process> all) {
-        return new Tenant(tenant, all.stream().filter(p -> p.tenant() == tenant.index()).toList());
+    static Tenant of(RegionSnapshot.Tenant tenant, List<RegionSnapshot.Process> all, long refusals) {
+        return new Tenant(tenant, all.stream().filter(p -> p.tenant() == tenant.index()).toList(), refusals);
     }
 
     /** The tenant's name ({@code job-<pid>} for a hami-run launch without {@code --tenant}). */
@@ -51,12 +52,12 @@ public record Tenant(RegionSnapshot.Tenant record, List<RegionSnapshot.Process> 
         return record.liveProcesses();
     }
 
-    /** One line for jshell: name, priority, each device with something set, live processes. */
+    /** One line for jshell: name, priority, live processes, refusals, each device with something set. */
     @Override
     public String toString() {
         StringBuilder line = new StringBuilder(name()).append(" (").append(priority() != null
                 ? priority().name().toLowerCase(java.util.Locale.ROOT)
-                : "priority " + record.priority()).append(", ").append(liveProcesses()).append(" live processes)");
+                : "priority " + record.priority()).append(", ").append(liveProcesses()).append(" live processes, ").append(refusals).append(" refused)");
         List<RegionSnapshot.TenantDevice> all = devices();
         for (int i = 0; i < all.size(); i++) {
             RegionSnapshot.TenantDevice d = all.get(i);

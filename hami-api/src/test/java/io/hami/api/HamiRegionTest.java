@@ -80,6 +80,7 @@ class HamiRegionTest {
                 members.add(region.join("storm"));
             }
             AtomicLong granted = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> workers = new ArrayList<>();
             for (Member m : members) {
@@ -92,6 +93,8 @@ class HamiRegionTest {
                     for (int i = 0; i < 50; i++) {
                         if (m.reserve(0, 3 * MIB)) {
                             granted.addAndGet(3 * MIB);
+                        } else {
+                            refused.incrementAndGet();
                         }
                     }
                 }));
@@ -104,6 +107,7 @@ class HamiRegionTest {
             assertThat(granted.get()).isEqualTo(33 * 3 * MIB);
             Tenant storm = region.tenant("storm").orElseThrow();
             assertThat(storm.used(0)).isEqualTo(granted.get());
+            assertThat(storm.refusals()).isEqualTo(refused.get()).isEqualTo(threads * 50 - 33);
             assertThat(storm.processes()).hasSize(threads);
             assertThat(members.stream().mapToLong(m -> m.held(0)).sum()).isEqualTo(granted.get());
             members.forEach(Member::close);

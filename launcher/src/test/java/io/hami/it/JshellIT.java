@@ -50,7 +50,7 @@ class JshellIT {
         assertThat(jshell.exitValue()).as(out).isZero();
         assertThat(out).contains("hami-ffm: 'region' is " + region + " (1 tenants)")
                 .contains("tenants=1").contains("limit=" + (1L << 30))
-                .contains("team-a (normal, 0 live processes) GPU 0: 0 B / 2.0 GiB; GPU 1-15: 0 B / 1.0 GiB;");
+                .contains("team-a (normal, 0 live processes, 0 refused) GPU 0: 0 B / 2.0 GiB; GPU 1-15: 0 B / 1.0 GiB;");
 
         Result status = NativeHarness.run(env, 60, DIST.resolve("bin/hami-run").toString(), "status", "--json",
                 "--region", region.toString());

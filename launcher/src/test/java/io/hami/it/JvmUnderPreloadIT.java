@@ -68,6 +68,7 @@ class JvmUnderPreloadIT {
         assertThat(r.number("allocated")).isEqualTo(32);
         assertThat(r.number("first_error")).isEqualTo(CUDA_ERROR_OUT_OF_MEMORY);
         assertThat(r.number("tenant_used")).isEqualTo(32 * MIB);
+        assertThat(r.number("tenant_refusals")).as("the one refusal that ended the loop").isEqualTo(1);
         assertThat(r.number("free_errors")).isZero();
         assertThat(r.number("libjvm_mappings")).as("never a second JVM").isEqualTo(1);
         assertThat(r.stderr()).doesNotContain("JNI_CreateJavaVM").doesNotContain("cannot be enforced");
