@@ -3,6 +3,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.hami.api.Hami;
+import io.hami.api.HamiException;
 import io.hami.api.HamiRegion;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,7 +23,7 @@ import java.util.List;
  *
  * Output, key=value: hooks, libjvm_mappings (distinct libjvm.so files mapped: 1 = never a second JVM), allocated,
  * first_error (the CUresult that ended the loop), tenant_used (the region's count while holding), tenant_refusals,
- * free_errors.
+ * free_errors, pool (a KV block pool from Hami.kvPool: ok, or why not).
  */
 public class CudaFromJava {
     static final long CHUNK = 1 << 20;
@@ -72,6 +73,13 @@ public class CudaFromJava {
                 freeErrors += (int) free.invokeExact(p) == 0 ? 0 : 1;
             }
             System.out.println("free_errors=" + freeErrors);
+            String pool; // a KV block pool through the library: the agent's runtime, or a refusal that says why
+            try (var blocks = Hami.kvPool(0, CHUNK, 16)) {
+                pool = blocks.allocate() != 0 ? "ok" : "no block";
+            } catch (HamiException e) {
+                pool = "refused: " + e.getMessage();
+            }
+            System.out.println("pool=" + pool);
         }
         System.out.println("libjvm_mappings=" + Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(l -> l.endsWith("/libjvm.so")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).distinct()

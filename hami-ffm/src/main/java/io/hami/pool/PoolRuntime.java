@@ -127,8 +127,8 @@ public final class PoolRuntime {
     public static PoolRuntime standalone(Map<String, String> env) throws PoolException {
         if (io.hami.boot.Bridge.trampolineLoaded()) {
             throw new PoolException(CUDA_ERROR_NOT_INITIALIZED, "libhami.so is preloaded into this JVM, so the "
-                    + "driver symbols it would find are the trampoline's: run the JVM without LD_PRELOAD to use pools "
-                    + "from Java");
+                    + "driver symbols it would find are the trampoline's: start the JVM with "
+                    + "-javaagent:<dist>/lib/hami-ffm.jar (its agent then provides the pools), or without LD_PRELOAD");
         }
         try {
             SymbolLookup cuda = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());

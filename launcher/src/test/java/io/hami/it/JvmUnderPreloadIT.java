@@ -70,6 +70,7 @@ class JvmUnderPreloadIT {
         assertThat(r.number("tenant_used")).isEqualTo(32 * MIB);
         assertThat(r.number("tenant_refusals")).as("the one refusal that ended the loop").isEqualTo(1);
         assertThat(r.number("free_errors")).isZero();
+        assertThat(r.get("pool")).as("Hami.kvPool on the agent's pool runtime").isEqualTo("ok");
         assertThat(r.number("libjvm_mappings")).as("never a second JVM").isEqualTo(1);
         assertThat(r.stderr()).doesNotContain("JNI_CreateJavaVM").doesNotContain("cannot be enforced");
         assertOnlyProgramOutput(r);
@@ -88,6 +89,8 @@ class JvmUnderPreloadIT {
         assertThat(r.number("allocated")).isZero();
         assertThat(r.number("first_error")).isEqualTo(CUDA_ERROR_OUT_OF_MEMORY);
         assertThat(r.number("tenant_used")).as("nothing booted: no region either").isEqualTo(-1);
+        assertThat(r.get("pool")).startsWith("refused: libhami.so is preloaded into this JVM")
+                .contains("-javaagent:<dist>/lib/hami-ffm.jar");
         assertThat(r.number("libjvm_mappings")).as("never a second JVM").isEqualTo(1);
         List<String> lines = r.stderr().lines().filter(l -> !l.isBlank()).toList();
         assertThat(lines).as("one line on stderr, once").hasSize(1);
