@@ -11,7 +11,8 @@
  *   graph: launches a graph with one 1 GiB alloc node and its free node, then fills with cuMemAlloc: the graph
  *          pool, charged to the tenant, leaves room for 4 GiB − 1 GiB.
  *
- * Protocol (stdout, one key=value per line, flushed): pid=, then "phase=ctx" (context up, nothing allocated) and
+ * Protocol (stdout, one key=value per line, flushed): pid=, free_ctx= total_ctx= (cuMemGetInfo with only the
+ * context), then "phase=ctx" (context up, nothing allocated) and
  * "phase=full" (the limit filled: allocated=, first_oom=, bytes=, free=, total= from cuMemGetInfo) each followed by a
  * wait for one line on stdin, so the caller can read NVML's per-process usage at both points; then everything is
  * given back and "phase=done free_after=" is printed. Exit 0 when the run completed, 1 when a setup call failed.
@@ -86,6 +87,9 @@ int main(int argc, char **argv)
     check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
     CUstream stream;
     check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    size_t total_ctx;
+    size_t free_ctx = mem_free(&total_ctx); /* under a limit: what the context itself is charged */
+    printf("free_ctx=%zu\ntotal_ctx=%zu\n", free_ctx, total_ctx);
     wait_line("ctx");
 
     static CUdeviceptr ptrs[MAXN];

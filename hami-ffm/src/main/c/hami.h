@@ -67,7 +67,8 @@
       (handle, os_handle, type))                                                                           \
     HAMI_MEMORY_PATH_HOOKS(X)
 
-/* Issue 3's remaining memory paths: arrays, external memory, IPC (shown, not charged) (docs/memory.md). */
+/* Issue 3's remaining memory paths: arrays, external memory, IPC (shown, not charged), the ends of contexts
+ * (their creation is exported above) (docs/memory.md). */
 #define HAMI_MEMORY_PATH_HOOKS(X)                                                                              \
     X(cuArrayCreate_v2, (CUarray * handle, const CUDA_ARRAY_DESCRIPTOR *desc), (handle, desc))                 \
     X(cuArray3DCreate_v2, (CUarray * handle, const CUDA_ARRAY3D_DESCRIPTOR *desc), (handle, desc))             \
@@ -79,7 +80,9 @@
       (memory, desc))                                                                                          \
     X(cuDestroyExternalMemory, (CUexternalMemory memory), (memory))                                            \
     X(cuIpcOpenMemHandle_v2, (CUdeviceptr * dptr, CUipcMemHandle handle, unsigned int flags), (dptr, handle, flags)) \
-    X(cuIpcCloseMemHandle, (CUdeviceptr dptr), (dptr))
+    X(cuIpcCloseMemHandle, (CUdeviceptr dptr), (dptr))                                                         \
+    X(cuDevicePrimaryCtxRelease_v2, (CUdevice dev), (dev))                                                     \
+    X(cuCtxDestroy_v2, (CUcontext ctx), (ctx))
 
 enum hami_hook_id {
 #define HAMI_ID(name, params, args) HAMI_ID_##name,

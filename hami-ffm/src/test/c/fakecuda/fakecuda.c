@@ -11,6 +11,8 @@
  *   FAKECUDA_GRANULE         allocation granule in bytes, k/m/g suffix allowed (default 512)
  *   FAKECUDA_LEDGER          path of the shared ledger file (see ledger.h); optional
  *   FAKECUDA_DRIVER_VERSION  value reported by cuDriverGetVersion (default 13000)
+ *   FAKECUDA_CONTEXT_MB      device memory each live context takes, in MiB (default 0): a primary context while
+ *                            retained, an extra one until destroyed
  *
  * Build: gcc -shared -fPIC -O2 -o libcuda.so.1 -Wl,-soname,libcuda.so.1 fakecuda.c -lpthread
  */
@@ -78,6 +80,7 @@ static int g_ndev = 1;
 static uint64_t g_total = 16384ULL << 20;
 static uint64_t g_granule = 512;
 static int g_driver_version = CUDA_VERSION;
+static uint64_t g_context_bytes;
 static CUresult g_setup_error = CUDA_SUCCESS;
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -284,12 +287,14 @@ static void fc_atfork_child(void)
 
 static void fc_setup_once(void)
 {
-    uint64_t ndev = 1, total_mb = 16384, granule = 512, version = CUDA_VERSION;
+    uint64_t ndev = 1, total_mb = 16384, granule = 512, version = CUDA_VERSION, context_mb = 0;
     int bad = 0;
     bad |= env_u64("FAKECUDA_DEVICES", &ndev, 0, FAKECUDA_MAX_DEVICES, 0);
     bad |= env_u64("FAKECUDA_TOTAL_MB", &total_mb, 1, 1ULL << 30, 0);
     bad |= env_u64("FAKECUDA_GRANULE", &granule, 1, 1ULL << 30, 1);
     bad |= env_u64("FAKECUDA_DRIVER_VERSION", &version, 1000, INT_MAX, 0);
+    bad |= env_u64("FAKECUDA_CONTEXT_MB", &context_mb, 0, 1ULL << 20, 0);
+    g_context_bytes = context_mb << 20;
     g_ndev = (int)ndev;
     g_total = total_mb << 20;
     g_granule = granule;
@@ -717,6 +722,25 @@ FC_EXPORT CUresult CUDAAPI cuDeviceGetAttribute(int *pi, CUdevice_attribute attr
 
 /* ---- contexts ------------------------------------------------------------ */
 
+/* A context's own device memory (FAKECUDA_CONTEXT_MB), g_lock held: 0, or -1 when the device is full. */
+static int ctx_charge_locked(int d)
+{
+    if (!g_context_bytes)
+        return 0;
+    if (charge_locked(d, g_context_bytes))
+        return -1;
+    g_proc_live[d] += g_context_bytes;
+    return 0;
+}
+
+static void ctx_uncharge_locked(int d)
+{
+    if (!g_context_bytes)
+        return;
+    uncharge_locked(d, g_context_bytes);
+    g_proc_live[d] -= g_context_bytes;
+}
+
 static int valid_ctx(struct CUctx_st *c)
 {
     return c && c->magic == FC_CTX_MAGIC;
@@ -731,6 +755,10 @@ FC_EXPORT CUresult CUDAAPI cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice de
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
     pthread_mutex_lock(&g_lock);
+    if (atomic_load(&g_primary[dev].refcount) == 0 && ctx_charge_locked(dev)) {
+        pthread_mutex_unlock(&g_lock);
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    }
     atomic_fetch_add(&g_primary[dev].refcount, 1);
     atomic_store(&g_primary[dev].alive, 1);
     pthread_mutex_unlock(&g_lock);
@@ -753,8 +781,10 @@ static CUresult do_primary_release(CUdevice dev)
         return CUDA_ERROR_INVALID_CONTEXT;
     }
     atomic_store(&c->refcount, refs - 1);
-    if (refs == 1)
+    if (refs == 1) {
         atomic_store(&c->alive, 0);
+        ctx_uncharge_locked(dev);
+    }
     pthread_mutex_unlock(&g_lock);
     if (refs == 1)
         release_ctx_allocations(c);
@@ -781,6 +811,11 @@ static CUresult do_ctx_create(CUcontext *pctx, unsigned int flags, CUdevice dev)
         return CUDA_ERROR_INVALID_VALUE;
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
+    pthread_mutex_lock(&g_lock);
+    int full = ctx_charge_locked(dev);
+    pthread_mutex_unlock(&g_lock);
+    if (full)
+        return CUDA_ERROR_OUT_OF_MEMORY;
     struct CUctx_st *c = calloc(1, sizeof *c);
     if (!c)
         return CUDA_ERROR_OUT_OF_MEMORY;
@@ -836,6 +871,9 @@ static CUresult do_ctx_destroy(CUcontext ctx)
         return CUDA_ERROR_INVALID_CONTEXT;
     if (t_current == ctx)
         t_current = NULL;
+    pthread_mutex_lock(&g_lock);
+    ctx_uncharge_locked(ctx->dev);
+    pthread_mutex_unlock(&g_lock);
     release_ctx_allocations(ctx);
     return CUDA_SUCCESS;
 }
@@ -850,6 +888,44 @@ FC_EXPORT CUresult CUDAAPI cuCtxDestroy_v2(CUcontext ctx)
 {
     COUNT(cuCtxDestroy_v2);
     return do_ctx_destroy(ctx);
+}
+
+FC_EXPORT CUresult CUDAAPI cuDevicePrimaryCtxGetState(CUdevice dev, unsigned int *flags, int *active)
+{
+    COUNT(cuDevicePrimaryCtxGetState);
+    REQUIRE_INIT();
+    if (!flags || !active)
+        return CUDA_ERROR_INVALID_VALUE;
+    if (!valid_dev(dev))
+        return CUDA_ERROR_INVALID_DEVICE;
+    *flags = g_primary[dev].flags;
+    *active = atomic_load(&g_primary[dev].refcount) > 0;
+    return CUDA_SUCCESS;
+}
+
+/* A one-deep stack per thread is all the fake keeps: push saves the current context, pop restores it. */
+static __thread struct CUctx_st *t_pushed;
+
+FC_EXPORT CUresult CUDAAPI cuCtxPushCurrent_v2(CUcontext ctx)
+{
+    COUNT(cuCtxPushCurrent_v2);
+    REQUIRE_INIT();
+    if (!valid_ctx(ctx))
+        return CUDA_ERROR_INVALID_CONTEXT;
+    t_pushed = t_current;
+    t_current = ctx;
+    return CUDA_SUCCESS;
+}
+
+FC_EXPORT CUresult CUDAAPI cuCtxPopCurrent_v2(CUcontext *pctx)
+{
+    COUNT(cuCtxPopCurrent_v2);
+    REQUIRE_INIT();
+    if (pctx)
+        *pctx = t_current;
+    t_current = t_pushed;
+    t_pushed = NULL;
+    return CUDA_SUCCESS;
 }
 
 FC_EXPORT CUresult CUDAAPI cuCtxGetCurrent(CUcontext *pctx)
@@ -1783,6 +1859,9 @@ static const struct fc_proc g_procs[] = {
     PROC(cuIpcGetMemHandle, 4010, cuIpcGetMemHandle),
     PROC(cuIpcOpenMemHandle, 11000, cuIpcOpenMemHandle_v2),
     PROC(cuIpcCloseMemHandle, 4010, cuIpcCloseMemHandle),
+    PROC(cuDevicePrimaryCtxGetState, 7000, cuDevicePrimaryCtxGetState),
+    PROC(cuCtxPushCurrent, 4000, cuCtxPushCurrent_v2),
+    PROC(cuCtxPopCurrent, 4000, cuCtxPopCurrent_v2),
     PROC(cuDestroyExternalMemory, 10000, cuDestroyExternalMemory),
 };
 

@@ -96,7 +96,10 @@
     X(cuMemAdvise_v2)                        \
     X(cuIpcGetMemHandle)                     \
     X(cuIpcOpenMemHandle_v2)                 \
-    X(cuIpcCloseMemHandle)
+    X(cuIpcCloseMemHandle)                   \
+    X(cuDevicePrimaryCtxGetState)            \
+    X(cuCtxPushCurrent_v2)                   \
+    X(cuCtxPopCurrent_v2)
 
 enum fakecuda_fn {
 #define FAKECUDA_FN_ENUM(name) FAKECUDA_FN_##name,

@@ -2,10 +2,12 @@
  * Every allocation API besides cuMemAlloc, filling the limit and giving it back (linked with libcuda).
  *
  * Usage: memory_apis --api managed|pitch|async|async-procaddr|pool-async|vmm|vmm-retain|vmm-import|array2d|array3d|
- *                          mipmapped|external|alloc|ipc --chunk BYTES [--max N]
+ *                          mipmapped|external|alloc|ipc|contexts --chunk BYTES [--max N]
  *   ipc: forks before any CUDA call; the parent allocates 4 chunks and sends an IPC handle of the first, the child (same
  *   tenant) opens it and reports ipc.child_free= (its cuMemGetInfo while the mapping is open) and ipc.child_size= (what
  *   cuMemGetAddressRange says it maps), closes it; then the parent reports ipc.parent_free= and frees (free_after=).
+ *   contexts: the primary context, then an extra one (cuCtxCreate), then chunks until refused; reports
+ *   free.primary= free.extra= allocated= first_oom= free.extra_destroyed= free.reretained= (each from cuMemGetInfo).
  *   --max stops after N allocations (default 8192): with CUDA_OVERSUBSCRIBE=true, alloc (cuMemAlloc) goes past the limit.
  *   The arrays' shapes take exactly --chunk bytes once the driver pads rows to 512 B (float rows of chunk/64 bytes less
  *   100, 64 rows; 3D: 16 rows × 4 deep; mipmapped: 50 rows + a half-size level, 80 % of chunk, padded to 64 KiB), so
@@ -98,6 +100,36 @@ static int ipc(size_t chunk)
     return 0;
 }
 
+/* What each context costs is charged: the primary while retained, an extra one until destroyed. */
+static int contexts(size_t chunk)
+{
+    init_primary();
+    printf("free.primary=%zu\n", mem_free());
+    CUdevice dev;
+    CUcontext extra, primary;
+    check(cuDeviceGet(&dev, 0), "cuDeviceGet");
+    check(cuCtxCreate(&extra, NULL, 0, dev), "cuCtxCreate");
+    printf("free.extra=%zu\n", mem_free());
+    static CUdeviceptr ptrs[MAX];
+    int n = 0;
+    CUresult rc = CUDA_SUCCESS;
+    while (n < MAX && (rc = cuMemAlloc(&ptrs[n], chunk)) == CUDA_SUCCESS)
+        n++;
+    printf("allocated=%d\nfirst_oom=%d\n", n, (int)rc);
+    for (int i = 0; i < n; i++)
+        check(cuMemFree(ptrs[i]), "cuMemFree");
+    check(cuCtxDestroy(extra), "cuCtxDestroy");
+    check(cuDevicePrimaryCtxRetain(&primary, dev), "cuDevicePrimaryCtxRetain (again)");
+    check(cuCtxSetCurrent(primary), "cuCtxSetCurrent");
+    printf("free.extra_destroyed=%zu\n", mem_free());
+    check(cuDevicePrimaryCtxRelease(dev), "cuDevicePrimaryCtxRelease");
+    check(cuDevicePrimaryCtxRelease(dev), "cuDevicePrimaryCtxRelease");
+    check(cuDevicePrimaryCtxRetain(&primary, dev), "cuDevicePrimaryCtxRetain (after release)");
+    check(cuCtxSetCurrent(primary), "cuCtxSetCurrent");
+    printf("free.reretained=%zu\n", mem_free());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *api = NULL;
@@ -118,6 +150,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (!strcmp(api, "ipc"))
         return ipc(chunk);
+    if (!strcmp(api, "contexts"))
+        return contexts(chunk);
     CUdevice dev;
     CUcontext ctx;
     check(cuInit(0), "cuInit");

@@ -1,6 +1,7 @@
 package io.hami.boot;
 
 import io.hami.hooks.ArrayHooks;
+import io.hami.hooks.ContextHooks;
 import io.hami.hooks.Downcalls;
 import io.hami.hooks.ExternalMemoryHooks;
 import io.hami.hooks.HookContext;
@@ -71,7 +72,13 @@ public final class Agent {
             new Hook(ExternalMemoryHooks.class, CudaDriver.cuImportExternalMemory.INFO),
             new Hook(ExternalMemoryHooks.class, CudaDriver.cuDestroyExternalMemory.INFO),
             new Hook(IpcHooks.class, CudaDriver.cuIpcOpenMemHandle_v2.INFO),
-            new Hook(IpcHooks.class, CudaDriver.cuIpcCloseMemHandle.INFO));
+            new Hook(IpcHooks.class, CudaDriver.cuIpcCloseMemHandle.INFO),
+            new Hook(ContextHooks.class, CudaDriver.cuDevicePrimaryCtxRetain.INFO),
+            new Hook(ContextHooks.class, CudaDriver.cuDevicePrimaryCtxRelease_v2.INFO),
+            new Hook(ContextHooks.class, ContextHooks.Legacy.CREATE_V2),
+            new Hook(ContextHooks.class, ContextHooks.Legacy.CREATE_V3),
+            new Hook(ContextHooks.class, CudaDriver.cuCtxCreate_v4.INFO),
+            new Hook(ContextHooks.class, CudaDriver.cuCtxDestroy_v2.INFO));
 
     /** HAMI_HOOK_ALL: the upcall path itself, for measurement. */
     static final List<Hook> PASS_THROUGH_HOOKS = List.of(
@@ -196,6 +203,7 @@ public final class Agent {
             for (Hook hook : MEMORY_HOOKS) {
                 install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
             }
+            ContextHooks.chargeExisting(); // contexts created while the JVM booted; later ones meet the hooks
         }
         if (hookAll) {
             for (Hook hook : PASS_THROUGH_HOOKS) {

@@ -423,6 +423,16 @@ public final class Region implements AutoCloseable {
         LONG.getAndAdd(segment, slotUsedOffset(slot, device), bytes);
     }
 
+    /** Device memory one CUDA context takes on {@code device}, as measured once (0: not yet known). */
+    public long contextBytes(int device) {
+        return (long) LONG.getVolatile(segment, deviceOffset(device) + DEVICE_CONTEXT_BYTES_OFFSET);
+    }
+
+    /** Records a measured context size; the first measurement stays. */
+    public void recordContextBytes(int device, long bytes) {
+        LONG.compareAndSet(segment, deviceOffset(device) + DEVICE_CONTEXT_BYTES_OFFSET, 0L, bytes);
+    }
+
     /** Bytes the process in {@code slot} maps from other processes' memory (charged to them, shown only). */
     public long slotImported(int slot) {
         return (long) LONG.getVolatile(segment, slotOffset(slot) + SLOT_IMPORTED_OFFSET);

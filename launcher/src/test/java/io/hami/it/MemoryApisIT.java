@@ -94,6 +94,29 @@ class MemoryApisIT {
     }
 
     @Test
+    void every_context_is_charged_the_size_measured_once_for_its_device() throws Exception {
+        Map<String, String> env = NativeHarness.env(dir);
+        env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
+        env.put("CUDA_DEVICE_MEMORY_LIMIT", "32m");
+        env.put("FAKECUDA_CONTEXT_MB", "4");
+        Result r = run(env, 60, bin("memory_apis").toString(), "--api", "contexts", "--chunk", Long.toString(CHUNK));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        long context = 4 * MIB;
+        assertThat(r.number("free.primary")).as("the primary context, charged when the JVM came up")
+                .isEqualTo(LIMIT - context);
+        assertThat(r.number("free.extra")).as("an extra context, reserved before it was made")
+                .isEqualTo(LIMIT - 2 * context);
+        assertThat(r.number("allocated")).isEqualTo((LIMIT - 2 * context) / CHUNK);
+        assertThat(r.number("first_oom")).isEqualTo(2);
+        assertThat(r.number("free.extra_destroyed")).isEqualTo(LIMIT - context);
+        assertThat(r.number("free.reretained")).as("released with its last reference, charged again when retained")
+                .isEqualTo(LIMIT - context);
+        Map<String, String> ledger = NativeHarness.ledger(dir);
+        assertThat(Long.parseLong(ledger.get("dev0.hwm"))).as("contexts included, the device never held more")
+                .isEqualTo(LIMIT);
+    }
+
+    @Test
     void vmm_memory_stays_charged_while_any_handle_or_mapping_holds_it() throws Exception {
         Result r = memoryApis("vmm-retain");
         long charged = LIMIT - CHUNK;

@@ -291,7 +291,11 @@ public final class CudaDriver {
                 cuDeviceGraphMemTrim.INFO,
                 cuMemAdvise_v2.INFO,
                 cuIpcOpenMemHandle_v2.INFO,
-                cuIpcCloseMemHandle.INFO);
+                cuIpcCloseMemHandle.INFO,
+                cuDevicePrimaryCtxGetState.INFO,
+                cuCtxCreate_v4.INFO,
+                cuCtxPushCurrent_v2.INFO,
+                cuCtxPopCurrent_v2.INFO);
 
         static final List<StructInfo> STRUCTS = List.of(
                 new StructInfo("CUuuid", CUuuid.layout()),
@@ -3987,6 +3991,259 @@ public final class CudaDriver {
         var mh$ = cuIpcCloseMemHandle.handle();
         try {
             return (int) mh$.invokeExact(dptr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDevicePrimaryCtxGetState(CUdevice dev, unsigned int *flags, int *active)
+     * }
+     */
+    public static final class cuDevicePrimaryCtxGetState {
+        private cuDevicePrimaryCtxGetState() {}
+
+        public static final String NAME = "cuDevicePrimaryCtxGetState";
+        public static final String PROTOTYPE = "CUresult cuDevicePrimaryCtxGetState(CUdevice dev, unsigned int *flags, int *active)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuDevicePrimaryCtxGetState$descriptor() {
+        return cuDevicePrimaryCtxGetState.DESC;
+    }
+
+    public static MethodHandle cuDevicePrimaryCtxGetState$handle() {
+        return cuDevicePrimaryCtxGetState.handle();
+    }
+
+    public static MemorySegment cuDevicePrimaryCtxGetState$address() {
+        return cuDevicePrimaryCtxGetState.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuDevicePrimaryCtxGetState(CUdevice dev, unsigned int *flags, int *active)
+     * }
+     */
+    public static int cuDevicePrimaryCtxGetState(int dev, MemorySegment flags, MemorySegment active) {
+        var mh$ = cuDevicePrimaryCtxGetState.handle();
+        try {
+            return (int) mh$.invokeExact(dev, flags, active);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxCreate_v4(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev)
+     * }
+     */
+    public static final class cuCtxCreate_v4 {
+        private cuCtxCreate_v4() {}
+
+        public static final String NAME = "cuCtxCreate_v4";
+        public static final String PROTOTYPE = "CUresult cuCtxCreate_v4(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxCreate_v4$descriptor() {
+        return cuCtxCreate_v4.DESC;
+    }
+
+    public static MethodHandle cuCtxCreate_v4$handle() {
+        return cuCtxCreate_v4.handle();
+    }
+
+    public static MemorySegment cuCtxCreate_v4$address() {
+        return cuCtxCreate_v4.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxCreate_v4(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev)
+     * }
+     */
+    public static int cuCtxCreate_v4(MemorySegment pctx, MemorySegment ctxCreateParams, int flags, int dev) {
+        var mh$ = cuCtxCreate_v4.handle();
+        try {
+            return (int) mh$.invokeExact(pctx, ctxCreateParams, flags, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxPushCurrent_v2(CUcontext ctx)
+     * }
+     */
+    public static final class cuCtxPushCurrent_v2 {
+        private cuCtxPushCurrent_v2() {}
+
+        public static final String NAME = "cuCtxPushCurrent_v2";
+        public static final String PROTOTYPE = "CUresult cuCtxPushCurrent_v2(CUcontext ctx)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxPushCurrent_v2$descriptor() {
+        return cuCtxPushCurrent_v2.DESC;
+    }
+
+    public static MethodHandle cuCtxPushCurrent_v2$handle() {
+        return cuCtxPushCurrent_v2.handle();
+    }
+
+    public static MemorySegment cuCtxPushCurrent_v2$address() {
+        return cuCtxPushCurrent_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxPushCurrent_v2(CUcontext ctx)
+     * }
+     */
+    public static int cuCtxPushCurrent_v2(MemorySegment ctx) {
+        var mh$ = cuCtxPushCurrent_v2.handle();
+        try {
+            return (int) mh$.invokeExact(ctx);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxPopCurrent_v2(CUcontext *pctx)
+     * }
+     */
+    public static final class cuCtxPopCurrent_v2 {
+        private cuCtxPopCurrent_v2() {}
+
+        public static final String NAME = "cuCtxPopCurrent_v2";
+        public static final String PROTOTYPE = "CUresult cuCtxPopCurrent_v2(CUcontext *pctx)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuCtxPopCurrent_v2$descriptor() {
+        return cuCtxPopCurrent_v2.DESC;
+    }
+
+    public static MethodHandle cuCtxPopCurrent_v2$handle() {
+        return cuCtxPopCurrent_v2.handle();
+    }
+
+    public static MemorySegment cuCtxPopCurrent_v2$address() {
+        return cuCtxPopCurrent_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuCtxPopCurrent_v2(CUcontext *pctx)
+     * }
+     */
+    public static int cuCtxPopCurrent_v2(MemorySegment pctx) {
+        var mh$ = cuCtxPopCurrent_v2.handle();
+        try {
+            return (int) mh$.invokeExact(pctx);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
