@@ -152,12 +152,7 @@ int main(int argc, char **argv)
         return ipc(chunk);
     if (!strcmp(api, "contexts"))
         return contexts(chunk);
-    CUdevice dev;
-    CUcontext ctx;
-    check(cuInit(0), "cuInit");
-    check(cuDeviceGet(&dev, 0), "cuDeviceGet");
-    check(cuDevicePrimaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain");
-    check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+    init_primary();
 
     static CUdeviceptr ptrs[MAX];
     static CUmemGenericAllocationHandle handles[MAX];

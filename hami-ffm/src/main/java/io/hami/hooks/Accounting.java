@@ -106,9 +106,17 @@ final class Accounting {
      * called; returns the amount reserved, or -1 when the limit refuses it (already logged).
      */
     static long reserve(int device, long bytes) {
+        long reserved = reserveQuietly(device, bytes);
+        if (reserved < 0) {
+            refuse(device, bytes);
+        }
+        return reserved;
+    }
+
+    /** {@link #reserve} without the refusal's log line and count: for a caller that serves the bytes elsewhere. */
+    static long reserveQuietly(int device, long bytes) {
         long reserved = roundUp(bytes, granule);
         if (detached || reserved < 0 || !tryReserve(device, reserved)) {
-            refuse(device, bytes);
             return -1;
         }
         pauseAt("reserved");

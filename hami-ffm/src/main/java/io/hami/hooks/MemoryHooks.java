@@ -31,7 +31,9 @@ public final class MemoryHooks {
     public static int cuMemAlloc_v2(long dptr, long bytesize) {
         try {
             int device = Accounting.currentDevice();
-            long reserved = Accounting.reserveFor(device, dptr, bytesize);
+            long reserved = Oversubscription.ENABLED && device >= 0 && bytesize > 0 && dptr != 0
+                    ? Accounting.reserveQuietly(device, bytesize) // beyond the limit is served, not refused
+                    : Accounting.reserveFor(device, dptr, bytesize);
             if (reserved < 0) {
                 return Oversubscription.ENABLED ? Oversubscription.allocate(device, dptr, bytesize)
                         : CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;

@@ -32,11 +32,16 @@ class MemoryApisIT {
         NativeHarness.build();
     }
 
-    private Result memoryApis(String api) throws Exception {
+    /** The preload under a 32 MiB limit, with the fake driver's ledger. */
+    private Map<String, String> limited() {
         Map<String, String> env = NativeHarness.env(dir);
         env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
         env.put("CUDA_DEVICE_MEMORY_LIMIT", "32m");
-        Result r = run(env, 60, bin("memory_apis").toString(), "--api", api, "--chunk", Long.toString(CHUNK));
+        return env;
+    }
+
+    private Result memoryApis(String api) throws Exception {
+        Result r = run(limited(), 60, bin("memory_apis").toString(), "--api", api, "--chunk", Long.toString(CHUNK));
         assertThat(r.exit()).as("%s: %s", api, r.stderr()).isZero();
         return r;
     }
@@ -57,9 +62,7 @@ class MemoryApisIT {
 
     @Test
     void oversubscription_serves_what_the_limit_refuses_from_host_memory() throws Exception {
-        Map<String, String> env = NativeHarness.env(dir);
-        env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
-        env.put("CUDA_DEVICE_MEMORY_LIMIT", "32m");
+        Map<String, String> env = limited();
         env.put("CUDA_OVERSUBSCRIBE", "true");
         Result r = run(env, 60, bin("memory_apis").toString(), "--api", "alloc", "--chunk", Long.toString(CHUNK),
                 "--max", Long.toString(2 * LIMIT / CHUNK));
@@ -95,9 +98,7 @@ class MemoryApisIT {
 
     @Test
     void every_context_is_charged_the_size_measured_once_for_its_device() throws Exception {
-        Map<String, String> env = NativeHarness.env(dir);
-        env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
-        env.put("CUDA_DEVICE_MEMORY_LIMIT", "32m");
+        Map<String, String> env = limited();
         env.put("FAKECUDA_CONTEXT_MB", "4");
         Result r = run(env, 60, bin("memory_apis").toString(), "--api", "contexts", "--chunk", Long.toString(CHUNK));
         assertThat(r.exit()).as(r.stderr()).isZero();
