@@ -58,12 +58,18 @@ public final class ContextHooks {
             Accounting.real(CudaDriver.cuCtxDestroy_v2.NAME, CudaDriver.cuCtxDestroy_v2.DESC);
     private static final MethodHandle PUSH =
             Accounting.real(CudaDriver.cuCtxPushCurrent_v2.NAME, CudaDriver.cuCtxPushCurrent_v2.DESC);
+    private static final MethodHandle SET_CURRENT =
+            Accounting.real(CudaDriver.cuCtxSetCurrent.NAME, CudaDriver.cuCtxSetCurrent.DESC);
     private static final MethodHandle POP =
             Accounting.real(CudaDriver.cuCtxPopCurrent_v2.NAME, CudaDriver.cuCtxPopCurrent_v2.DESC);
     private static final MethodHandle GET_INFO =
             Accounting.real(CudaDriver.cuMemGetInfo_v2.NAME, CudaDriver.cuMemGetInfo_v2.DESC);
     private static final MethodHandle COUNT =
             Accounting.real(CudaDriver.cuDeviceGetCount.NAME, CudaDriver.cuDeviceGetCount.DESC);
+
+    /** Readings that differ by less than this agree; a context smaller than this is not measurable. */
+    private static final long MEASURE_TOLERANCE = 2L << 20;
+    private static final int MEASURE_ATTEMPTS = 4;
 
     private static final Object LOCK = new Object();
     /** Bytes charged for each device's primary context (0: none). */
@@ -258,33 +264,56 @@ public final class ContextHooks {
 
     /**
      * How much free device memory one more context takes: with the device's primary context current on this thread,
-     * free memory before and after creating a throwaway context. Other processes allocating meanwhile can skew one
-     * reading; the device record keeps the first.
+     * free memory before creating a throwaway context, with it, and after destroying it. Other processes allocating
+     * meanwhile would skew a reading, so one counts only when the free memory is back where it started (within
+     * {@link #MEASURE_TOLERANCE}), and the size only when two such readings agree; a size below the tolerance is no
+     * measurable context (0: nothing recorded, the next process measures again).
      */
     private static long measure(int device) throws Throwable {
+        long previous = -1;
+        for (int attempt = 0; attempt < MEASURE_ATTEMPTS; attempt++) {
+            long taken = measureOnce(device);
+            if (taken < 0) {
+                continue;
+            }
+            if (previous >= 0 && Math.abs(taken - previous) <= MEASURE_TOLERANCE) {
+                long size = Math.min(taken, previous); // never charge more than was seen
+                return size < MEASURE_TOLERANCE ? 0 : size;
+            }
+            previous = taken;
+        }
+        return 0;
+    }
+
+    /** One reading: bytes a throwaway context took, or -1 when the free memory moved for other reasons. */
+    private static long measureOnce(int device) throws Throwable {
         long ctxSlot = SCRATCH.address();
         long freeSlot = ctxSlot + 8;
         long totalSlot = ctxSlot + 16;
         if ((int) RETAIN.invokeExact(ctxSlot, device) != CUDA_SUCCESS) {
-            return 0;
+            return -1;
         }
         long primary = SCRATCH.get(ValueLayout.JAVA_LONG, 0);
-        long taken = 0;
+        long taken = -1;
         if ((int) PUSH.invokeExact(primary) == CUDA_SUCCESS) {
             if ((int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS) {
                 long before = SCRATCH.get(ValueLayout.JAVA_LONG, 8);
                 if ((int) CREATE_4.invokeExact(ctxSlot, 0L, 0, device) == CUDA_SUCCESS) {
                     long temporary = SCRATCH.get(ValueLayout.JAVA_LONG, 0);
-                    if ((int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS) {
-                        taken = before - SCRATCH.get(ValueLayout.JAVA_LONG, 8);
-                    }
+                    long with = (int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
+                            ? SCRATCH.get(ValueLayout.JAVA_LONG, 8) : -1;
                     int ignored = (int) DESTROY.invokeExact(temporary); // also pops it
+                    ignored = (int) SET_CURRENT.invokeExact(primary); // the top again (drivers that clear it)
+                    if (with >= 0 && (int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
+                            && Math.abs(SCRATCH.get(ValueLayout.JAVA_LONG, 8) - before) <= MEASURE_TOLERANCE) {
+                        taken = Math.max(0, before - with);
+                    }
                 }
             }
             int ignored = (int) POP.invokeExact(ctxSlot);
         }
         int ignored = (int) RELEASE.invokeExact(device);
-        return Math.max(0, taken);
+        return taken;
     }
 
     private static boolean primaryActive(int device) throws Throwable {
