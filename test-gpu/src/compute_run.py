@@ -403,6 +403,9 @@ def part_priority(part):
                    f"mismatches {res.get('mismatches')}, capture active {res.get('capture_active')}, "
                    f"rc {rec['rc']}")
 
+    # not an issue-5 criterion: `hami-run set --sm` on a running tenant (25 -> 75 % halfway through its window)
+    live_change(part, runs.get("native", []))
+
     # criterion 6: no limit, empty kernels
     cfgs = [("native", NATIVE), ("hami-nolimit", hami())]
     sp, gb = {}, {}
@@ -474,6 +477,37 @@ def part_bandwidth(part):
             part.check(5, "triad results correct", rec["name"], "a = b + 2c = 3", False)
 
 
+def live_change(part, native):
+    a = part.r.a
+    region = part.r.region("live")
+    start_at = time.time() + a.start_delay
+    change_at = start_at + a.warmup + a.seconds / 2
+    setcmd = [part.r.hami_run, "set", "--region", region, "--tenant", "live", "--sm", "75"]
+    done = {}
+
+    def change():
+        p = subprocess.run(setcmd, env=part.r.env, capture_output=True, text=True, timeout=30)
+        done.update(rc=p.returncode, t=time.time() - change_at, out=(p.stdout + p.stderr)[-500:])
+    timer = threading.Timer(max(0.0, change_at - time.time()), change)
+    rec = part.r.start("live-sm25-to-75", hami("--tenant", "live", "--sm", "25"),
+                       sat(a, 1000, "--start-at", f"{start_at:.3f}"), region)
+    if rec.get("skipped"):
+        return
+    timer.start()
+    part.add(part.r.finish(rec, 120), 1, set_command=setcmd, set_result=done)
+    timer.join()
+    b, _ = med(native, "kernels_per_s")
+    tl = (rec.get("result") or {}).get("timeline_per_s") or []
+    half = int(a.seconds // 2)
+    before, after = tl[:half], tl[half + 1:]  # the second in which the change lands counts for neither
+    for label, xs, share in (("before", before, 25), ("after", after, 75)):
+        pct = 100 * statistics.mean(xs) / b if xs and b else None
+        part.check("set", f"hami-run set --sm 25 -> 75 on a running tenant: {label} the change",
+                   None if pct is None else round(pct, 2), f"{share} +- {SHARE_TOL:g}",
+                   pct is not None and abs(pct - share) <= SHARE_TOL and done.get("rc") == 0,
+                   f"{len(xs)} one-second rates vs native {b}; set rc {done.get('rc')} {done.get('out', '')[:200]}")
+
+
 # ------------------------------------------------------------------ time plan
 
 def plan(a, parts):
@@ -483,7 +517,7 @@ def plan(a, parts):
     t = {"shares": a.reps * 12 * run,
          "torch-pair": a.reps * 4 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S) + 2 + a.reps * (run + pair),
          "priority": 2 + a.reps * (2 * run + 2 * pair) + a.reps * 4 * run + 3 * 4
-         + a.reps * 2 * run + (a.reps * 2 * 4 if a.gpubench else 0),
+         + a.reps * 2 * run + (a.reps * 2 * 4 if a.gpubench else 0) + pair,
          "bandwidth": a.reps * 2 * (run + 3)}
     return {p: round(t[p]) for p in parts}
 
