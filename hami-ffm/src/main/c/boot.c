@@ -76,13 +76,19 @@ int hami_limited(void) {
         return value;
     }
     value = 0;
-    static const char prefix[] = "CUDA_DEVICE_MEMORY_LIMIT";
+    /* memory limits, SM shares, bandwidth limits (each also per device, _<i>), a priority */
+    static const char *const asks[] = {"CUDA_DEVICE_MEMORY_LIMIT", "CUDA_DEVICE_SM_LIMIT", "CUDA_DEVICE_BANDWIDTH_LIMIT",
+                                       "CUDA_TASK_PRIORITY"};
     for (char **env = environ; env != NULL && *env != NULL; env++) {
-        if (strncmp(*env, prefix, sizeof prefix - 1) == 0) {
-            const char *eq = strchr(*env, '=');
-            /* any value but "" and "0" needs Java: it alone parses, and refuses what it cannot parse */
-            if (eq != NULL && eq[1] != '\0' && strcmp(eq + 1, "0") != 0) {
-                value = 1;
+        for (size_t i = 0; i < sizeof asks / sizeof asks[0]; i++) {
+            size_t n = strlen(asks[i]);
+            if (strncmp(*env, asks[i], n) == 0 && ((*env)[n] == '=' || (*env)[n] == '_')) {
+                const char *eq = strchr(*env, '=');
+                /* any value but "" (and "0" for the limits: none) needs Java: it alone parses, and refuses what it
+                   cannot parse; a priority of 0 is HAMi's "high" */
+                if (eq != NULL && eq[1] != '\0' && (strcmp(eq + 1, "0") != 0 || i == 3)) {
+                    value = 1;
+                }
             }
         }
     }

@@ -65,7 +65,25 @@
     X(cuMemImportFromShareableHandle,                                                                          \
       (CUmemGenericAllocationHandle * handle, void *os_handle, CUmemAllocationHandleType type),                \
       (handle, os_handle, type))                                                                           \
-    HAMI_MEMORY_PATH_HOOKS(X)
+    HAMI_MEMORY_PATH_HOOKS(X)                                                                                  \
+    HAMI_LAUNCH_HOOKS(X)
+
+/* The launch paths compute sharing times and throttles (docs/compute.md), beside cuLaunchKernel(_ptsz) above. */
+#define HAMI_LAUNCH_HOOKS(X)                                                                                   \
+    X(cuLaunchKernelEx, (const CUlaunchConfig *config, CUfunction f, void **params, void **extra),              \
+      (config, f, params, extra))                                                                              \
+    X(cuLaunchKernelEx_ptsz, (const CUlaunchConfig *config, CUfunction f, void **params, void **extra),         \
+      (config, f, params, extra))                                                                              \
+    X(cuLaunchCooperativeKernel,                                                                               \
+      (CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,      \
+       unsigned int bz, unsigned int shmem, CUstream stream, void **params),                                   \
+      (f, gx, gy, gz, bx, by, bz, shmem, stream, params))                                                      \
+    X(cuLaunchCooperativeKernel_ptsz,                                                                          \
+      (CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,      \
+       unsigned int bz, unsigned int shmem, CUstream stream, void **params),                                   \
+      (f, gx, gy, gz, bx, by, bz, shmem, stream, params))                                                      \
+    X(cuGraphLaunch, (CUgraphExec exec, CUstream stream), (exec, stream))                                      \
+    X(cuGraphLaunch_ptsz, (CUgraphExec exec, CUstream stream), (exec, stream))
 
 /* Issue 3's remaining memory paths: arrays, external memory, IPC (shown, not charged), the ends of contexts
  * (their creation is exported above) (docs/memory.md). */

@@ -13,6 +13,7 @@
  *   FAKECUDA_DRIVER_VERSION  value reported by cuDriverGetVersion (default 13000)
  *   FAKECUDA_CONTEXT_MB      device memory each live context takes, in MiB (default 0): a primary context while
  *                            retained, an extra one until destroyed
+ *   FAKECUDA_KERNEL_NS       GPU time of each kernel (fake_exec.c: launches, events, capture, graphs)
  *
  * Build: gcc -shared -fPIC -O2 -o libcuda.so.1 -Wl,-soname,libcuda.so.1 fakecuda.c -lpthread
  */
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include "ledger.h"
+#include "fake_exec.h"
 
 #define FC_EXPORT __attribute__((visibility("default")))
 
@@ -989,7 +991,10 @@ static CUresult do_ctx_sync(CUcontext ctx)
 {
     struct CUctx_st *c;
     REQUIRE_INIT();
-    return ctx_or_current(ctx, &c);
+    CUresult rc = ctx_or_current(ctx, &c);
+    if (rc == CUDA_SUCCESS)
+        fc_exec_synchronize();
+    return rc;
 }
 
 FC_EXPORT CUresult CUDAAPI cuCtxSynchronize(void)
@@ -1119,14 +1124,27 @@ static CUresult do_launch(CUfunction f, unsigned int gx, unsigned int gy, unsign
     return CUDA_SUCCESS;
 }
 
+/* fake_exec.c's other launch paths: the real driver never re-enters its own exports (an interposer would see them). */
+__attribute__((visibility("hidden"))) CUresult fc_launch(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
+                                                          unsigned bx, unsigned by, unsigned bz, CUstream stream)
+{
+    CUresult rc = do_launch(f, gx, gy, gz, bx, by, bz);
+    if (rc == CUDA_SUCCESS)
+        fc_exec_launched(stream);
+    return rc;
+}
+
 FC_EXPORT CUresult CUDAAPI cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
                                           unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
                                           unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
                                           void **kernelParams, void **extra)
 {
     COUNT(cuLaunchKernel);
-    (void)sharedMemBytes, (void)hStream, (void)kernelParams, (void)extra;
-    return do_launch(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ);
+    (void)sharedMemBytes, (void)kernelParams, (void)extra;
+    CUresult rc = do_launch(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ);
+    if (rc == CUDA_SUCCESS)
+        fc_exec_launched(hStream);
+    return rc;
 }
 
 FC_EXPORT CUresult CUDAAPI cuLaunchKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
@@ -1135,8 +1153,11 @@ FC_EXPORT CUresult CUDAAPI cuLaunchKernel_ptsz(CUfunction f, unsigned int gridDi
                                                void **kernelParams, void **extra)
 {
     COUNT(cuLaunchKernel_ptsz);
-    (void)sharedMemBytes, (void)hStream, (void)kernelParams, (void)extra;
-    return do_launch(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ);
+    (void)sharedMemBytes, (void)kernelParams, (void)extra;
+    CUresult rc = do_launch(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ);
+    if (rc == CUDA_SUCCESS)
+        fc_exec_launched(hStream);
+    return rc;
 }
 
 /* ---- errors -------------------------------------------------------------- */

@@ -3,6 +3,8 @@ package io.hami.boot;
 import io.hami.hooks.ArrayHooks;
 import io.hami.hooks.ContextHooks;
 import io.hami.hooks.Downcalls;
+import io.hami.hooks.GraphLaunchHooks;
+import io.hami.hooks.LaunchHooks;
 import io.hami.hooks.ExternalMemoryHooks;
 import io.hami.hooks.HookContext;
 import io.hami.hooks.IpcHooks;
@@ -13,11 +15,15 @@ import io.hami.hooks.StreamOrderedHooks;
 import io.hami.hooks.VmmHooks;
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.ByteSize;
+import io.hami.limits.ComputeConfig;
 import io.hami.limits.LimitConfig;
 import io.hami.log.Log;
 import io.hami.region.ProcessInfo;
 import io.hami.region.Region;
 import io.hami.region.RegionException;
+import io.hami.region.RegionLayout;
+import io.hami.sched.ComputeLines;
+import io.hami.sched.Throttle;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -63,6 +69,8 @@ public final class Agent {
             new Hook(VmmHooks.class, CudaDriver.cuMemMap.INFO),
             new Hook(VmmHooks.class, CudaDriver.cuMemUnmap.INFO),
             new Hook(VmmHooks.class, CudaDriver.cuMemImportFromShareableHandle.INFO),
+            new Hook(GraphLaunchHooks.class, CudaDriver.cuGraphLaunch.INFO),
+            new Hook(GraphLaunchHooks.class, CudaDriver.cuGraphLaunch_ptsz.INFO),
             // issue 3's remaining memory paths (docs/memory.md)
             new Hook(ArrayHooks.class, CudaDriver.cuArrayCreate_v2.INFO),
             new Hook(ArrayHooks.class, CudaDriver.cuArray3DCreate_v2.INFO),
@@ -85,7 +93,17 @@ public final class Agent {
             new Hook(PassThroughHooks.class, CudaDriver.cuInit.INFO),
             new Hook(PassThroughHooks.class, CudaDriver.cuLaunchKernel.INFO),
             new Hook(PassThroughHooks.class, CudaDriver.cuLaunchKernel_ptsz.INFO));
+    /** Kernel launches, installed while compute sharing is engaged (docs/compute.md); uninstalled otherwise. */
+    static final List<Hook> LAUNCH_HOOKS = List.of(
+            new Hook(LaunchHooks.class, CudaDriver.cuLaunchKernel.INFO),
+            new Hook(LaunchHooks.class, CudaDriver.cuLaunchKernel_ptsz.INFO),
+            new Hook(LaunchHooks.class, CudaDriver.cuLaunchKernelEx.INFO),
+            new Hook(LaunchHooks.class, CudaDriver.cuLaunchKernelEx_ptsz.INFO),
+            new Hook(LaunchHooks.class, CudaDriver.cuLaunchCooperativeKernel.INFO),
+            new Hook(LaunchHooks.class, CudaDriver.cuLaunchCooperativeKernel_ptsz.INFO));
     static final long RECLAIM_PERIOD_MILLIS = 2_000;
+    /** How soon a share or priority set with hami-run set engages or releases the launch hooks. */
+    static final long COMPUTE_CHECK_MILLIS = 250;
 
     /** Every trampoline export the agent may install a hook into (hami-run doctor checks lib/libhami.so has them). */
     public static List<String> hookExports() {
@@ -176,6 +194,7 @@ public final class Agent {
     /** {@code hosted}: the host started this JVM, which then exits as JVMs do, running its shutdown hooks. */
     static void boot(Bridge bridge, Map<String, String> env, boolean hosted) throws Throwable {
         LimitConfig config = LimitConfig.fromEnvironment(env);
+        ComputeConfig compute = ComputeConfig.fromEnvironment(env);
         boolean hookAll = "1".equals(env.get(HOOK_ALL_VARIABLE));
         CudaDriver.resolver(bridge::realSymbol);
 
@@ -193,12 +212,14 @@ public final class Agent {
             tenant = joinTenant(region, config, !env.containsKey(LimitConfig.TENANT_VARIABLE));
             slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
         }
+        applyCompute(region, tenant, compute);
         HookContext.set(new HookContext(bridge::realSymbol, region, tenant, slot));
         io.hami.pool.PoolBridge.install(bridge::install, bridge::realSymbol, region, tenant, slot);
 
         List<String> installed = new ArrayList<>();
         // a hami-run job is always tracked, so that `hami-run set` can limit it while it runs
-        boolean tracked = config.limited() || env.containsKey(LimitConfig.TENANT_VARIABLE);
+        boolean tracked = config.limited() || compute.asksForAnything()
+                || env.containsKey(LimitConfig.TENANT_VARIABLE);
         if (tracked || hookAll) {
             for (Hook hook : MEMORY_HOOKS) {
                 install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
@@ -210,13 +231,17 @@ public final class Agent {
                 install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
             }
         }
+        ComputeSwitch launches = hookAll ? null : new ComputeSwitch(bridge, region, tenant, compute.sharesDisabled());
+        if (launches != null && tracked) {
+            launches.update();
+        }
         ExitHook.arm(region, slot);
         if (hosted) {
             Runtime.getRuntime().addShutdownHook(new Thread(ExitHook::onExit, "hami-exit"));
         } else {
             installExitHook(bridge);
         }
-        startReclaimer(region, slot);
+        startReclaimer(region, slot, tracked ? launches : null);
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "
                     + describeLimits(region, tenant) + ", hooks " + installed);
@@ -264,15 +289,22 @@ public final class Agent {
 
     /**
      * Every few seconds: give back what processes that died (SIGKILL, OOM kill, crash) still hold, and show this
-     * process is alive. One daemon thread, asleep almost always; liveness itself comes from the slot lock.
+     * process is alive; every quarter second, engage or release compute sharing as the tenant's record says. One
+     * daemon thread, asleep almost always; liveness itself comes from the slot lock.
      */
-    private static void startReclaimer(Region region, int slot) {
+    private static void startReclaimer(Region region, int slot, ComputeSwitch launches) {
         Thread.ofPlatform().daemon().name("hami-reclaimer").start(() -> {
-            while (true) {
+            long checks = RECLAIM_PERIOD_MILLIS / COMPUTE_CHECK_MILLIS;
+            for (long tick = 1; ; tick++) {
                 try {
-                    Thread.sleep(RECLAIM_PERIOD_MILLIS);
-                    region.heartbeat(slot);
-                    region.reclaimDeadSlots();
+                    Thread.sleep(COMPUTE_CHECK_MILLIS);
+                    if (launches != null) {
+                        launches.update();
+                    }
+                    if (tick % checks == 0) {
+                        region.heartbeat(slot);
+                        region.reclaimDeadSlots();
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (Throwable t) {
@@ -282,18 +314,87 @@ public final class Agent {
         });
     }
 
+    /**
+     * The environment's compute settings (HAMi's names) where the tenant's record has none: the record is the truth
+     * (hami-run wrote it, or hami-run set changed it), the environment fills what nobody set.
+     */
+    private static void applyCompute(Region region, int tenant, ComputeConfig compute) {
+        ComputeLines lines = new ComputeLines(region.segment());
+        for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
+            if (compute.smShares()[d] != 0 && region.smShare(tenant, d) == 0) {
+                region.setSmShare(tenant, d, compute.smShares()[d]);
+            }
+            if (compute.bandwidthLimits()[d] != 0 && lines.bandwidthLimit(tenant, d) == 0) {
+                lines.setBandwidthLimit(tenant, d, compute.bandwidthLimits()[d]);
+            }
+        }
+        if (compute.priority() != Region.PRIORITY_NORMAL && region.priority(tenant) == Region.PRIORITY_NORMAL) {
+            region.setPriority(tenant, compute.priority());
+        }
+    }
+
+    /**
+     * Installs the kernel launch hooks while the tenant's record asks for compute sharing, and takes them out when it
+     * stops asking, so that a tenant without a share pays nothing per launch. Stubs are made once, on first need.
+     */
+    static final class ComputeSwitch {
+        private final Bridge bridge;
+        private final Region region;
+        private final int tenant;
+        private final boolean sharesDisabled;
+        private List<MemorySegment> stubs;
+        private boolean engaged;
+
+        ComputeSwitch(Bridge bridge, Region region, int tenant, boolean sharesDisabled) {
+            this.bridge = bridge;
+            this.region = region;
+            this.tenant = tenant;
+            this.sharesDisabled = sharesDisabled;
+        }
+
+        void update() throws ReflectiveOperationException {
+            boolean wanted = Throttle.engaged(region, tenant, sharesDisabled);
+            if (wanted == engaged) {
+                return;
+            }
+            if (stubs == null) {
+                stubs = new ArrayList<>();
+                for (Hook hook : LAUNCH_HOOKS) {
+                    stubs.add(stub(bridge, hook.owner(), hook.function().name(), hook.function().descriptor()));
+                }
+            }
+            for (int i = 0; i < LAUNCH_HOOKS.size(); i++) {
+                if (!stubs.get(i).equals(MemorySegment.NULL)) {
+                    bridge.install(LAUNCH_HOOKS.get(i).function().name(), wanted ? stubs.get(i) : MemorySegment.NULL);
+                }
+            }
+            GraphLaunchHooks.engage(wanted);
+            engaged = wanted;
+            Log.info("compute sharing " + (wanted ? "engaged" : "released") + " for tenant '"
+                    + region.tenantName(tenant) + "'");
+        }
+    }
+
     /** Creates the upcall stub for {@code owner.name} (pointers as long) and installs it in the trampoline. */
     private static void install(Bridge bridge, Class<?> owner, List<String> installed, String name,
                                 FunctionDescriptor descriptor) throws ReflectiveOperationException {
+        MemorySegment stub = stub(bridge, owner, name, descriptor);
+        if (!stub.equals(MemorySegment.NULL)) {
+            bridge.install(name, stub);
+            installed.add(name);
+        }
+    }
+
+    /** The upcall stub for {@code owner.name}, or NULL where this driver has no such function. */
+    private static MemorySegment stub(Bridge bridge, Class<?> owner, String name, FunctionDescriptor descriptor)
+            throws ReflectiveOperationException {
         if (bridge.realSymbol(name).equals(MemorySegment.NULL)) {
-            return; // this driver has no such function: nobody can call it through us either
+            return MemorySegment.NULL; // this driver has no such function: nobody can call it through us either
         }
         FunctionDescriptor raw = Downcalls.raw(descriptor);
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         lookup.ensureInitialized(owner); // a failing static initializer must fail here, not inside an upcall
         MethodHandle target = lookup.findStatic(owner, name, raw.toMethodType());
-        MemorySegment stub = Linker.nativeLinker().upcallStub(target, raw, Arena.global());
-        bridge.install(name, stub);
-        installed.add(name);
+        return Linker.nativeLinker().upcallStub(target, raw, Arena.global());
     }
 }

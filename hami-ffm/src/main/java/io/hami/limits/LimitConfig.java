@@ -32,7 +32,7 @@ public record LimitConfig(Path region, String tenant, long[] limits) {
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
             if (name.startsWith(LIMIT_VARIABLE + "_") && !e.getValue().isBlank()) {
-                int device = deviceIndex(name);
+                int device = deviceIndex(LIMIT_VARIABLE, name);
                 limits[device] = parseLimit(name, e.getValue());
             }
         }
@@ -44,8 +44,9 @@ public record LimitConfig(Path region, String tenant, long[] limits) {
         return new LimitConfig(Region.defaultPath(env), tenant, limits);
     }
 
-    private static int deviceIndex(String name) {
-        String suffix = name.substring(LIMIT_VARIABLE.length() + 1);
+    /** The device index of {@code VARIABLE_<i>}, 0 to 15 as the program sees devices after CUDA_VISIBLE_DEVICES. */
+    static int deviceIndex(String variable, String name) {
+        String suffix = name.substring(variable.length() + 1);
         try {
             int device = Integer.parseInt(suffix);
             if (device >= 0 && device < RegionLayout.DEVICE_CAPACITY) {
@@ -55,8 +56,9 @@ public record LimitConfig(Path region, String tenant, long[] limits) {
             // reported below
         }
         throw new IllegalArgumentException(name + ": '" + suffix + "' is not a device index: use "
-                + LIMIT_VARIABLE + "_<i> with i from 0 to " + (RegionLayout.DEVICE_CAPACITY - 1));
+                + variable + "_<i> with i from 0 to " + (RegionLayout.DEVICE_CAPACITY - 1));
     }
+
 
     private static long parseLimit(String variable, String value) {
         try {

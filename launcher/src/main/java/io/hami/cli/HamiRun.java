@@ -105,6 +105,23 @@ public final class HamiRun implements Callable<Integer> {
                     + "CUDA_OVERSUBSCRIBE=true for COMMAND.")
     boolean oversubscribe;
 
+    @Option(names = "--sm", paramLabel = "PERCENT", converter = SetCommand.Percent.class,
+            description = "Share of every GPU's SM time, 1-100 percent, over 1-second windows (docs/compute.md).")
+    Integer sm;
+
+    @Option(names = "--device-sm", paramLabel = "DEV=PERCENT", split = ",", converter = SetCommand.DevicePercent.class,
+            description = "SM share on single GPUs, e.g. 0=30,1=50; overrides --sm for those GPUs.")
+    List<SetCommand.DeviceValue> deviceSm;
+
+    @Option(names = "--priority", paramLabel = "LEVEL", converter = SetCommand.PriorityLevel.class,
+            description = "high (never waits while under its share), normal, or low (yields to an active high-priority "
+                    + "tenant down to a 5 % minimum).")
+    Integer priority;
+
+    @Option(names = "--bandwidth", paramLabel = "PERCENT", converter = SetCommand.Percent.class,
+            description = "Cap on the share of every GPU's DRAM bandwidth, 1-100 percent (NVML GPM; docs/compute.md).")
+    Integer bandwidth;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
             description = "The command and its arguments, after --. Everything after COMMAND is its own.")
     List<String> command;
@@ -178,6 +195,9 @@ public final class HamiRun implements Callable<Integer> {
         Tenant joined;
         try (Region shared = Region.openOrCreate(regionPath)) {
             joined = Tenancy.resolve(shared, tenantName(env), requested, host.pid());
+            Tenancy.applyCompute(shared, joined,
+                    SetCommand.perDevice(sm == null ? null : sm.longValue(), deviceSm, "--device-sm", "0=30,1=50"),
+                    priority, bandwidth);
         } catch (RegionException e) {
             throw new LaunchException(ExitCodes.FAILED, e.getMessage(), e);
         }

@@ -168,7 +168,7 @@ final class SetCommand extends RegionCommand {
      * The values per device that the flags ask for ({@link #UNCHANGED} where they say nothing), or null when neither
      * flag was given.
      */
-    private static long[] perDevice(Long all, List<DeviceValue> devices, String flag, String example)
+    static long[] perDevice(Long all, List<DeviceValue> devices, String flag, String example)
             throws LaunchException {
         if (all == null && (devices == null || devices.isEmpty())) {
             return null;

@@ -61,6 +61,41 @@ public final class Tenancy {
                 + " to " + base + "." + EPHEMERAL_ATTEMPTS + ": name this job with --tenant NAME");
     }
 
+    /**
+     * The launch's compute settings ({@code --sm}, {@code --device-sm}, {@code --priority}, {@code --bandwidth}; null
+     * where not given): stored where the tenant has none; a tenant that has another one keeps it, and the launch is
+     * refused with both shown (change a running tenant with hami-run set).
+     */
+    static void applyCompute(Region region, Tenant tenant, long[] shares, Integer priority, Integer bandwidth)
+            throws LaunchException {
+        io.hami.sched.ComputeLines lines = new io.hami.sched.ComputeLines(region.segment());
+        for (int d = 0; d < DEVICE_CAPACITY; d++) {
+            if (shares != null && shares[d] >= 0) {
+                int old = region.smShare(tenant.index(), d);
+                requireSame(tenant, "an SM share of " + old + " % on device " + d, old, (int) shares[d]);
+                region.setSmShare(tenant.index(), d, (int) shares[d]);
+            }
+            if (bandwidth != null) {
+                int old = lines.bandwidthLimit(tenant.index(), d);
+                requireSame(tenant, "a bandwidth limit of " + old + " % on device " + d, old, bandwidth);
+                lines.setBandwidthLimit(tenant.index(), d, bandwidth);
+            }
+        }
+        if (priority != null) {
+            int old = region.priority(tenant.index());
+            requireSame(tenant, "priority " + Formats.priority(old), old, priority);
+            region.setPriority(tenant.index(), priority);
+        }
+    }
+
+    private static void requireSame(Tenant tenant, String has, int old, int wanted) throws LaunchException {
+        if (old != 0 && old != wanted) {
+            throw new LaunchException(ExitCodes.FAILED, "tenant '" + tenant.name() + "' already has " + has
+                    + ": join it without that option, change it with 'hami-run set --tenant " + tenant.name()
+                    + "', or choose another --tenant name");
+        }
+    }
+
     static long[] limits(Region region, int tenant) {
         long[] limits = new long[DEVICE_CAPACITY];
         for (int d = 0; d < DEVICE_CAPACITY; d++) {

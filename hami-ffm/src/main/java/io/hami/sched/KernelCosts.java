@@ -1,0 +1,105 @@
+package io.hami.sched;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each kind of launch costs in GPU time, learned from sampled timings: per kernel and grid size (or per
+ * graph), the median of its last few samples, so that a sample stretched by another context's time slice does not
+ * move it. A launch never seen yet is charged the process's running average.
+ */
+public final class KernelCosts {
+    static final int SAMPLES = 8;
+    /** Samples a new kind of launch gets before it is sampled only now and then. */
+    static final int LEARNING_SAMPLES = 3;
+    /** After learning, one launch in this many is sampled again (kernels change with their data). */
+    static final int RESAMPLE_EVERY = 64;
+    /** Before anything is measured: a typical small kernel. */
+    static final long INITIAL_AVERAGE_NANOS = 20_000;
+    /** Past this many kinds the table starts again (a program generating kernels must not grow it forever). */
+    static final int MAX_KINDS = 8192;
+
+    private static final class Estimate {
+        final long[] samples = new long[SAMPLES];
+        int count;
+        volatile long nanos;
+        volatile boolean sampling;
+        int launches;
+    }
+
+    private final ConcurrentHashMap<Long, Estimate> kinds = new ConcurrentHashMap<>();
+    private volatile long average = INITIAL_AVERAGE_NANOS;
+
+    /** A kernel launch: the function and its grid (the same kernel on another grid is another cost). */
+    public static long kernelKey(long function, long gridX, long gridY, long gridZ) {
+        long blocks = (gridX & 0xffff_ffffL) * (gridY & 0xffff_ffffL) * (gridZ & 0xffff_ffffL);
+        return function * 0x9E37_79B9_7F4A_7C15L + blocks;
+    }
+
+    /** A graph launch: the executable graph. */
+    public static long graphKey(long graphExec) {
+        return ~graphExec;
+    }
+
+    /** Estimated GPU time of one launch of this kind, in nanoseconds. */
+    public long estimate(long key) {
+        Estimate e = kinds.get(key);
+        return e == null || e.count == 0 ? average : e.nanos;
+    }
+
+    /**
+     * Whether this launch should be timed: a new kind until it has a few samples (one at a time), then one launch
+     * in {@link #RESAMPLE_EVERY}. Claims the sample: the caller reports it with {@link #record} or {@link #abandon}.
+     */
+    public boolean claimSample(long key) {
+        Estimate e = kinds.get(key);
+        if (e == null) {
+            if (kinds.size() >= MAX_KINDS) {
+                kinds.clear();
+            }
+            e = kinds.computeIfAbsent(key, k -> new Estimate());
+        }
+        synchronized (e) {
+            if (e.sampling) {
+                return false;
+            }
+            boolean wanted = e.count < LEARNING_SAMPLES || ++e.launches % RESAMPLE_EVERY == 0;
+            e.sampling = wanted;
+            return wanted;
+        }
+    }
+
+    /** True while this kind has never been measured and its first timing is on the GPU. */
+    public boolean firstSampleOutstanding(long key) {
+        Estimate e = kinds.get(key);
+        return e != null && e.count == 0 && e.sampling;
+    }
+
+    /** A timed launch took {@code nanos} on the GPU. */
+    public void record(long key, long nanos) {
+        Estimate e = kinds.get(key);
+        if (e == null) {
+            return; // the table started again meanwhile
+        }
+        long median;
+        synchronized (e) {
+            e.samples[e.count++ % SAMPLES] = nanos;
+            long[] recent = Arrays.copyOf(e.samples, Math.min(e.count, SAMPLES));
+            Arrays.sort(recent);
+            median = recent[recent.length / 2];
+            e.nanos = median;
+            e.sampling = false;
+        }
+        average += (nanos - average) / 16; // racy on purpose: a rough default for unseen kinds
+    }
+
+    /** A claimed sample that could not be taken (no event, a failed launch, a capture). */
+    public void abandon(long key) {
+        Estimate e = kinds.get(key);
+        if (e != null) {
+            synchronized (e) {
+                e.sampling = false;
+            }
+        }
+    }
+}

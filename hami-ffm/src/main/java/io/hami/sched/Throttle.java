@@ -1,0 +1,137 @@
+package io.hami.sched;
+
+import io.hami.region.Region;
+import io.hami.region.RegionLayout;
+
+/**
+ * Decides when one launch of a tenant may go (docs/compute.md). A share is a rate of GPU time booked on the tenant's
+ * schedule in the region; a high-priority tenant marks the device busy for what it queues; a low-priority tenant,
+ * while a high-priority one is active, drops to the minimum share and takes its turns right after the high-priority
+ * work drains. Every wait is bounded.
+ */
+public final class Throttle {
+    /** What a low-priority tenant keeps while it yields: it never starves. */
+    public static final int MIN_SHARE = 5;
+    /** GPU time a tenant may run ahead of its rate after being idle (the bucket's depth, in wall time). */
+    static final long BURST_NANOS = 20_000_000L;
+    /** A high-priority tenant counts as active this long after its last launch. */
+    static final long HIGH_WINDOW_NANOS = 100_000_000L;
+    /** A yielding launch goes within this long after the high-priority queue drained, or waits for the next gap. */
+    static final long YIELD_WINDOW_NANOS = 2_000_000L;
+    /** Margin on the high-priority queue's estimated end. */
+    static final long YIELD_GUARD_NANOS = 200_000L;
+    /** The longest a yielding launch waits for a gap: then it goes anyway. */
+    static final long MAX_YIELD_NANOS = 50_000_000L;
+    /** The longest one launch waits for its share (only a wrong cost estimate can ask for more). */
+    static final long MAX_WAIT_NANOS = 1_000_000_000L;
+    private static final long POLL_NANOS = 100_000L;
+
+    private final Region region;
+    private final ComputeLines lines;
+    private final int tenant;
+    private final boolean sharesDisabled;
+    private final Clock clock;
+
+    /**
+     * @param sharesDisabled {@code GPU_CORE_UTILIZATION_POLICY=disable}: SM shares are not enforced (priorities are)
+     */
+    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock) {
+        this.region = region;
+        this.lines = new ComputeLines(region.segment());
+        this.tenant = tenant;
+        this.sharesDisabled = sharesDisabled;
+        this.clock = clock;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * True when a tenant's launches need the gate at all: a share (unless shares are disabled), a bandwidth limit or
+     * a priority. Read from the region, so {@code hami-run set} engages and releases it while the job runs.
+     */
+    public static boolean engaged(Region region, int tenant, boolean sharesDisabled) {
+        if (region.priority(tenant) != Region.PRIORITY_NORMAL) {
+            return true;
+        }
+        ComputeLines lines = new ComputeLines(region.segment());
+        for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
+            int share = region.smShare(tenant, d);
+            if (!sharesDisabled && share > 0 && share < 100 || lines.bandwidthLimit(tenant, d) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The share in force on a device in percent, after the bandwidth controller's scale; 0 = unlimited. */
+    int share(int device) {
+        int share = sharesDisabled ? 0 : region.smShare(tenant, device);
+        share = share <= 0 || share >= 100 ? 0 : share;
+        int scale = lines.bandwidthScale(tenant, device);
+        if (scale < 1000) {
+            share = (int) Math.max(1, (share == 0 ? 100 : share) * (long) scale / 1000);
+        }
+        return share;
+    }
+
+    public boolean lowPriority() {
+        return region.priority(tenant) == Region.PRIORITY_LOW;
+    }
+
+    /** True while this tenant is low-priority and a high-priority tenant is active on the device. */
+    public boolean yielding(int device, long now) {
+        return region.priority(tenant) == Region.PRIORITY_LOW && now - lines.highActiveUntil(device) < 0;
+    }
+
+    /**
+     * Waits for the turn of a launch estimated at {@code gpuNanos} of GPU time on {@code device}; returns the time
+     * waited in nanoseconds.
+     */
+    public long admit(int device, long gpuNanos) {
+        long now = clock.nanoTime();
+        int priority = region.priority(tenant);
+        if (priority == Region.PRIORITY_HIGH) {
+            lines.markHigh(device, now, gpuNanos, HIGH_WINDOW_NANOS);
+        }
+        boolean yielding = priority == Region.PRIORITY_LOW && now - lines.highActiveUntil(device) < 0;
+        int share = share(device);
+        if (yielding) {
+            share = share == 0 ? MIN_SHARE : Math.min(share, MIN_SHARE);
+        }
+        long wakeAt = now;
+        if (share > 0) {
+            long start = lines.book(tenant, device, now, gpuNanos * 100 / share);
+            wakeAt = Math.min(start - BURST_NANOS, now + MAX_WAIT_NANOS);
+        }
+        if (wakeAt - now > 0) {
+            clock.sleepUntil(wakeAt);
+        }
+        if (yielding) {
+            awaitGap(device, now + MAX_YIELD_NANOS);
+        }
+        long waited = Math.max(0, clock.nanoTime() - now);
+        lines.count(tenant, device, gpuNanos, waited);
+        return waited;
+    }
+
+    /**
+     * A yielding launch goes in a gap: after the high-priority queue's estimated end, and no later than the yield
+     * window after it (a launch later than that would run into the next high-priority step). Bounded by
+     * {@code deadline}.
+     */
+    private void awaitGap(int device, long deadline) {
+        while (true) {
+            long now = clock.nanoTime();
+            if (now - deadline >= 0 || now - lines.highActiveUntil(device) >= 0) {
+                return;
+            }
+            long gapStart = lines.highBusyUntil(device) + YIELD_GUARD_NANOS;
+            if (now - gapStart >= 0 && now - gapStart <= YIELD_WINDOW_NANOS) {
+                return;
+            }
+            clock.sleepUntil(Math.min(deadline, now - gapStart < 0 ? gapStart : now + POLL_NANOS));
+        }
+    }
+}
