@@ -100,6 +100,11 @@ public final class CudaDriver {
     public static final int CUDA_ERROR_NOT_PERMITTED = 800;
     public static final int CUDA_ERROR_NOT_SUPPORTED = 801;
     public static final int CUDA_ERROR_UNKNOWN = 999;
+    public static final int CUDA_ERROR_NOT_READY = 600;
+    public static final int CUDA_ERROR_STREAM_CAPTURE_IMPLICIT = 906;
+    public static final int CU_EVENT_DEFAULT = 0;
+    public static final int CU_STREAM_CAPTURE_STATUS_NONE = 0;
+    public static final int CU_STREAM_CAPTURE_MODE_RELAXED = 2;
 
     public static final int CU_GET_PROC_ADDRESS_DEFAULT = 0;
     public static final int CU_GET_PROC_ADDRESS_LEGACY_STREAM = 1;
@@ -160,6 +165,26 @@ public final class CudaDriver {
 
     public static int CUDA_ERROR_UNKNOWN() {
         return CUDA_ERROR_UNKNOWN;
+    }
+
+    public static int CUDA_ERROR_NOT_READY() {
+        return CUDA_ERROR_NOT_READY;
+    }
+
+    public static int CUDA_ERROR_STREAM_CAPTURE_IMPLICIT() {
+        return CUDA_ERROR_STREAM_CAPTURE_IMPLICIT;
+    }
+
+    public static int CU_EVENT_DEFAULT() {
+        return CU_EVENT_DEFAULT;
+    }
+
+    public static int CU_STREAM_CAPTURE_STATUS_NONE() {
+        return CU_STREAM_CAPTURE_STATUS_NONE;
+    }
+
+    public static int CU_STREAM_CAPTURE_MODE_RELAXED() {
+        return CU_STREAM_CAPTURE_MODE_RELAXED;
     }
 
     public static int CU_GET_PROC_ADDRESS_DEFAULT() {
@@ -295,7 +320,22 @@ public final class CudaDriver {
                 cuDevicePrimaryCtxGetState.INFO,
                 cuCtxCreate_v4.INFO,
                 cuCtxPushCurrent_v2.INFO,
-                cuCtxPopCurrent_v2.INFO);
+                cuCtxPopCurrent_v2.INFO,
+                cuLaunchKernelEx.INFO,
+                cuLaunchKernelEx_ptsz.INFO,
+                cuLaunchCooperativeKernel.INFO,
+                cuLaunchCooperativeKernel_ptsz.INFO,
+                cuGraphLaunch.INFO,
+                cuGraphLaunch_ptsz.INFO,
+                cuStreamIsCapturing.INFO,
+                cuStreamIsCapturing_ptsz.INFO,
+                cuThreadExchangeStreamCaptureMode.INFO,
+                cuEventCreate.INFO,
+                cuEventRecord.INFO,
+                cuEventRecord_ptsz.INFO,
+                cuEventQuery.INFO,
+                cuEventElapsedTime_v2.INFO,
+                cuEventDestroy_v2.INFO);
 
         static final List<StructInfo> STRUCTS = List.of(
                 new StructInfo("CUuuid", CUuuid.layout()),
@@ -328,7 +368,12 @@ public final class CudaDriver {
                 new ConstantInfo("CU_MEM_LOCATION_TYPE_DEVICE", CU_MEM_LOCATION_TYPE_DEVICE),
                 new ConstantInfo("CU_MEM_ACCESS_FLAGS_PROT_READWRITE", CU_MEM_ACCESS_FLAGS_PROT_READWRITE),
                 new ConstantInfo("CU_MEM_ALLOC_GRANULARITY_MINIMUM", CU_MEM_ALLOC_GRANULARITY_MINIMUM),
-                new ConstantInfo("CU_MEM_ALLOC_GRANULARITY_RECOMMENDED", CU_MEM_ALLOC_GRANULARITY_RECOMMENDED));
+                new ConstantInfo("CU_MEM_ALLOC_GRANULARITY_RECOMMENDED", CU_MEM_ALLOC_GRANULARITY_RECOMMENDED),
+                new ConstantInfo("CUDA_ERROR_NOT_READY", CUDA_ERROR_NOT_READY),
+                new ConstantInfo("CUDA_ERROR_STREAM_CAPTURE_IMPLICIT", CUDA_ERROR_STREAM_CAPTURE_IMPLICIT),
+                new ConstantInfo("CU_EVENT_DEFAULT", CU_EVENT_DEFAULT),
+                new ConstantInfo("CU_STREAM_CAPTURE_STATUS_NONE", CU_STREAM_CAPTURE_STATUS_NONE),
+                new ConstantInfo("CU_STREAM_CAPTURE_MODE_RELAXED", CU_STREAM_CAPTURE_MODE_RELAXED));
 
         static final List<TypedefInfo> TYPEDEFS = List.of(
                 new TypedefInfo("CUresult", CUresult),
@@ -4251,4 +4296,963 @@ public final class CudaDriver {
         }
     }
 
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)
+     * }
+     */
+    public static final class cuLaunchKernelEx {
+        private cuLaunchKernelEx() {}
+
+        public static final String NAME = "cuLaunchKernelEx";
+        public static final String PROTOTYPE = "CUresult cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuLaunchKernelEx$descriptor() {
+        return cuLaunchKernelEx.DESC;
+    }
+
+    public static MethodHandle cuLaunchKernelEx$handle() {
+        return cuLaunchKernelEx.handle();
+    }
+
+    public static MemorySegment cuLaunchKernelEx$address() {
+        return cuLaunchKernelEx.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)
+     * }
+     */
+    public static int cuLaunchKernelEx(MemorySegment config, MemorySegment f, MemorySegment kernelParams, MemorySegment extra) {
+        var mh$ = cuLaunchKernelEx.handle();
+        try {
+            return (int) mh$.invokeExact(config, f, kernelParams, extra);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)
+     * }
+     */
+    public static final class cuLaunchKernelEx_ptsz {
+        private cuLaunchKernelEx_ptsz() {}
+
+        public static final String NAME = "cuLaunchKernelEx_ptsz";
+        public static final String PROTOTYPE = "CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuLaunchKernelEx_ptsz$descriptor() {
+        return cuLaunchKernelEx_ptsz.DESC;
+    }
+
+    public static MethodHandle cuLaunchKernelEx_ptsz$handle() {
+        return cuLaunchKernelEx_ptsz.handle();
+    }
+
+    public static MemorySegment cuLaunchKernelEx_ptsz$address() {
+        return cuLaunchKernelEx_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)
+     * }
+     */
+    public static int cuLaunchKernelEx_ptsz(MemorySegment config, MemorySegment f, MemorySegment kernelParams, MemorySegment extra) {
+        var mh$ = cuLaunchKernelEx_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(config, f, kernelParams, extra);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)
+     * }
+     */
+    public static final class cuLaunchCooperativeKernel {
+        private cuLaunchCooperativeKernel() {}
+
+        public static final String NAME = "cuLaunchCooperativeKernel";
+        public static final String PROTOTYPE = "CUresult cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuLaunchCooperativeKernel$descriptor() {
+        return cuLaunchCooperativeKernel.DESC;
+    }
+
+    public static MethodHandle cuLaunchCooperativeKernel$handle() {
+        return cuLaunchCooperativeKernel.handle();
+    }
+
+    public static MemorySegment cuLaunchCooperativeKernel$address() {
+        return cuLaunchCooperativeKernel.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)
+     * }
+     */
+    public static int cuLaunchCooperativeKernel(MemorySegment f, int gridDimX, int gridDimY, int gridDimZ, int blockDimX, int blockDimY, int blockDimZ, int sharedMemBytes, MemorySegment hStream, MemorySegment kernelParams) {
+        var mh$ = cuLaunchCooperativeKernel.handle();
+        try {
+            return (int) mh$.invokeExact(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes, hStream, kernelParams);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchCooperativeKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)
+     * }
+     */
+    public static final class cuLaunchCooperativeKernel_ptsz {
+        private cuLaunchCooperativeKernel_ptsz() {}
+
+        public static final String NAME = "cuLaunchCooperativeKernel_ptsz";
+        public static final String PROTOTYPE = "CUresult cuLaunchCooperativeKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuLaunchCooperativeKernel_ptsz$descriptor() {
+        return cuLaunchCooperativeKernel_ptsz.DESC;
+    }
+
+    public static MethodHandle cuLaunchCooperativeKernel_ptsz$handle() {
+        return cuLaunchCooperativeKernel_ptsz.handle();
+    }
+
+    public static MemorySegment cuLaunchCooperativeKernel_ptsz$address() {
+        return cuLaunchCooperativeKernel_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuLaunchCooperativeKernel_ptsz(CUfunction f, unsigned int gridDimX, unsigned int gridDimY, unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY, unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)
+     * }
+     */
+    public static int cuLaunchCooperativeKernel_ptsz(MemorySegment f, int gridDimX, int gridDimY, int gridDimZ, int blockDimX, int blockDimY, int blockDimZ, int sharedMemBytes, MemorySegment hStream, MemorySegment kernelParams) {
+        var mh$ = cuLaunchCooperativeKernel_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes, hStream, kernelParams);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream)
+     * }
+     */
+    public static final class cuGraphLaunch {
+        private cuGraphLaunch() {}
+
+        public static final String NAME = "cuGraphLaunch";
+        public static final String PROTOTYPE = "CUresult cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuGraphLaunch$descriptor() {
+        return cuGraphLaunch.DESC;
+    }
+
+    public static MethodHandle cuGraphLaunch$handle() {
+        return cuGraphLaunch.handle();
+    }
+
+    public static MemorySegment cuGraphLaunch$address() {
+        return cuGraphLaunch.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream)
+     * }
+     */
+    public static int cuGraphLaunch(MemorySegment hGraphExec, MemorySegment hStream) {
+        var mh$ = cuGraphLaunch.handle();
+        try {
+            return (int) mh$.invokeExact(hGraphExec, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGraphLaunch_ptsz(CUgraphExec hGraphExec, CUstream hStream)
+     * }
+     */
+    public static final class cuGraphLaunch_ptsz {
+        private cuGraphLaunch_ptsz() {}
+
+        public static final String NAME = "cuGraphLaunch_ptsz";
+        public static final String PROTOTYPE = "CUresult cuGraphLaunch_ptsz(CUgraphExec hGraphExec, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuGraphLaunch_ptsz$descriptor() {
+        return cuGraphLaunch_ptsz.DESC;
+    }
+
+    public static MethodHandle cuGraphLaunch_ptsz$handle() {
+        return cuGraphLaunch_ptsz.handle();
+    }
+
+    public static MemorySegment cuGraphLaunch_ptsz$address() {
+        return cuGraphLaunch_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuGraphLaunch_ptsz(CUgraphExec hGraphExec, CUstream hStream)
+     * }
+     */
+    public static int cuGraphLaunch_ptsz(MemorySegment hGraphExec, MemorySegment hStream) {
+        var mh$ = cuGraphLaunch_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(hGraphExec, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuStreamIsCapturing(CUstream hStream, CUstreamCaptureStatus *captureStatus)
+     * }
+     */
+    public static final class cuStreamIsCapturing {
+        private cuStreamIsCapturing() {}
+
+        public static final String NAME = "cuStreamIsCapturing";
+        public static final String PROTOTYPE = "CUresult cuStreamIsCapturing(CUstream hStream, CUstreamCaptureStatus *captureStatus)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuStreamIsCapturing$descriptor() {
+        return cuStreamIsCapturing.DESC;
+    }
+
+    public static MethodHandle cuStreamIsCapturing$handle() {
+        return cuStreamIsCapturing.handle();
+    }
+
+    public static MemorySegment cuStreamIsCapturing$address() {
+        return cuStreamIsCapturing.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuStreamIsCapturing(CUstream hStream, CUstreamCaptureStatus *captureStatus)
+     * }
+     */
+    public static int cuStreamIsCapturing(MemorySegment hStream, MemorySegment captureStatus) {
+        var mh$ = cuStreamIsCapturing.handle();
+        try {
+            return (int) mh$.invokeExact(hStream, captureStatus);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuStreamIsCapturing_ptsz(CUstream hStream, CUstreamCaptureStatus *captureStatus)
+     * }
+     */
+    public static final class cuStreamIsCapturing_ptsz {
+        private cuStreamIsCapturing_ptsz() {}
+
+        public static final String NAME = "cuStreamIsCapturing_ptsz";
+        public static final String PROTOTYPE = "CUresult cuStreamIsCapturing_ptsz(CUstream hStream, CUstreamCaptureStatus *captureStatus)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuStreamIsCapturing_ptsz$descriptor() {
+        return cuStreamIsCapturing_ptsz.DESC;
+    }
+
+    public static MethodHandle cuStreamIsCapturing_ptsz$handle() {
+        return cuStreamIsCapturing_ptsz.handle();
+    }
+
+    public static MemorySegment cuStreamIsCapturing_ptsz$address() {
+        return cuStreamIsCapturing_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuStreamIsCapturing_ptsz(CUstream hStream, CUstreamCaptureStatus *captureStatus)
+     * }
+     */
+    public static int cuStreamIsCapturing_ptsz(MemorySegment hStream, MemorySegment captureStatus) {
+        var mh$ = cuStreamIsCapturing_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(hStream, captureStatus);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode *mode)
+     * }
+     */
+    public static final class cuThreadExchangeStreamCaptureMode {
+        private cuThreadExchangeStreamCaptureMode() {}
+
+        public static final String NAME = "cuThreadExchangeStreamCaptureMode";
+        public static final String PROTOTYPE = "CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode *mode)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuThreadExchangeStreamCaptureMode$descriptor() {
+        return cuThreadExchangeStreamCaptureMode.DESC;
+    }
+
+    public static MethodHandle cuThreadExchangeStreamCaptureMode$handle() {
+        return cuThreadExchangeStreamCaptureMode.handle();
+    }
+
+    public static MemorySegment cuThreadExchangeStreamCaptureMode$address() {
+        return cuThreadExchangeStreamCaptureMode.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode *mode)
+     * }
+     */
+    public static int cuThreadExchangeStreamCaptureMode(MemorySegment mode) {
+        var mh$ = cuThreadExchangeStreamCaptureMode.handle();
+        try {
+            return (int) mh$.invokeExact(mode);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags)
+     * }
+     */
+    public static final class cuEventCreate {
+        private cuEventCreate() {}
+
+        public static final String NAME = "cuEventCreate";
+        public static final String PROTOTYPE = "CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuEventCreate$descriptor() {
+        return cuEventCreate.DESC;
+    }
+
+    public static MethodHandle cuEventCreate$handle() {
+        return cuEventCreate.handle();
+    }
+
+    public static MemorySegment cuEventCreate$address() {
+        return cuEventCreate.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags)
+     * }
+     */
+    public static int cuEventCreate(MemorySegment phEvent, int Flags) {
+        var mh$ = cuEventCreate.handle();
+        try {
+            return (int) mh$.invokeExact(phEvent, Flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventRecord(CUevent hEvent, CUstream hStream)
+     * }
+     */
+    public static final class cuEventRecord {
+        private cuEventRecord() {}
+
+        public static final String NAME = "cuEventRecord";
+        public static final String PROTOTYPE = "CUresult cuEventRecord(CUevent hEvent, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuEventRecord$descriptor() {
+        return cuEventRecord.DESC;
+    }
+
+    public static MethodHandle cuEventRecord$handle() {
+        return cuEventRecord.handle();
+    }
+
+    public static MemorySegment cuEventRecord$address() {
+        return cuEventRecord.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventRecord(CUevent hEvent, CUstream hStream)
+     * }
+     */
+    public static int cuEventRecord(MemorySegment hEvent, MemorySegment hStream) {
+        var mh$ = cuEventRecord.handle();
+        try {
+            return (int) mh$.invokeExact(hEvent, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventRecord_ptsz(CUevent hEvent, CUstream hStream)
+     * }
+     */
+    public static final class cuEventRecord_ptsz {
+        private cuEventRecord_ptsz() {}
+
+        public static final String NAME = "cuEventRecord_ptsz";
+        public static final String PROTOTYPE = "CUresult cuEventRecord_ptsz(CUevent hEvent, CUstream hStream)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuEventRecord_ptsz$descriptor() {
+        return cuEventRecord_ptsz.DESC;
+    }
+
+    public static MethodHandle cuEventRecord_ptsz$handle() {
+        return cuEventRecord_ptsz.handle();
+    }
+
+    public static MemorySegment cuEventRecord_ptsz$address() {
+        return cuEventRecord_ptsz.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventRecord_ptsz(CUevent hEvent, CUstream hStream)
+     * }
+     */
+    public static int cuEventRecord_ptsz(MemorySegment hEvent, MemorySegment hStream) {
+        var mh$ = cuEventRecord_ptsz.handle();
+        try {
+            return (int) mh$.invokeExact(hEvent, hStream);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventQuery(CUevent hEvent)
+     * }
+     */
+    public static final class cuEventQuery {
+        private cuEventQuery() {}
+
+        public static final String NAME = "cuEventQuery";
+        public static final String PROTOTYPE = "CUresult cuEventQuery(CUevent hEvent)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuEventQuery$descriptor() {
+        return cuEventQuery.DESC;
+    }
+
+    public static MethodHandle cuEventQuery$handle() {
+        return cuEventQuery.handle();
+    }
+
+    public static MemorySegment cuEventQuery$address() {
+        return cuEventQuery.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventQuery(CUevent hEvent)
+     * }
+     */
+    public static int cuEventQuery(MemorySegment hEvent) {
+        var mh$ = cuEventQuery.handle();
+        try {
+            return (int) mh$.invokeExact(hEvent);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventElapsedTime_v2(float *pMilliseconds, CUevent hStart, CUevent hEnd)
+     * }
+     */
+    public static final class cuEventElapsedTime_v2 {
+        private cuEventElapsedTime_v2() {}
+
+        public static final String NAME = "cuEventElapsedTime_v2";
+        public static final String PROTOTYPE = "CUresult cuEventElapsedTime_v2(float *pMilliseconds, CUevent hStart, CUevent hEnd)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuEventElapsedTime_v2$descriptor() {
+        return cuEventElapsedTime_v2.DESC;
+    }
+
+    public static MethodHandle cuEventElapsedTime_v2$handle() {
+        return cuEventElapsedTime_v2.handle();
+    }
+
+    public static MemorySegment cuEventElapsedTime_v2$address() {
+        return cuEventElapsedTime_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventElapsedTime_v2(float *pMilliseconds, CUevent hStart, CUevent hEnd)
+     * }
+     */
+    public static int cuEventElapsedTime_v2(MemorySegment pMilliseconds, MemorySegment hStart, MemorySegment hEnd) {
+        var mh$ = cuEventElapsedTime_v2.handle();
+        try {
+            return (int) mh$.invokeExact(pMilliseconds, hStart, hEnd);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventDestroy_v2(CUevent hEvent)
+     * }
+     */
+    public static final class cuEventDestroy_v2 {
+        private cuEventDestroy_v2() {}
+
+        public static final String NAME = "cuEventDestroy_v2";
+        public static final String PROTOTYPE = "CUresult cuEventDestroy_v2(CUevent hEvent)";
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final FunctionInfo INFO = new FunctionInfo(NAME, PROTOTYPE, DESC);
+
+        private static final class Lazy {
+            static final MemorySegment ADDR = resolve(NAME);
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
+
+        private static boolean resolved;
+
+        /** The downcall handle, linked on first use. */
+        public static MethodHandle handle() {
+            if (!resolved) {
+                resolve(NAME);
+                resolved = true;
+            }
+            return Lazy.HANDLE;
+        }
+
+        /** The driver address the resolver gave for {@link #NAME}. */
+        public static MemorySegment address() {
+            handle();
+            return Lazy.ADDR;
+        }
+    }
+
+    public static FunctionDescriptor cuEventDestroy_v2$descriptor() {
+        return cuEventDestroy_v2.DESC;
+    }
+
+    public static MethodHandle cuEventDestroy_v2$handle() {
+        return cuEventDestroy_v2.handle();
+    }
+
+    public static MemorySegment cuEventDestroy_v2$address() {
+        return cuEventDestroy_v2.address();
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuEventDestroy_v2(CUevent hEvent)
+     * }
+     */
+    public static int cuEventDestroy_v2(MemorySegment hEvent) {
+        var mh$ = cuEventDestroy_v2.handle();
+        try {
+            return (int) mh$.invokeExact(hEvent);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

@@ -57,6 +57,10 @@ class DescriptorPrototypeTest {
             entry("CUexternalMemory", ADDRESS),
             entry("CUgraphMem_attribute", JAVA_INT),
             entry("CUmem_advise", JAVA_INT),
+            entry("CUgraphExec", ADDRESS),
+            entry("CUevent", ADDRESS),
+            entry("CUstreamCaptureStatus", JAVA_INT),
+            entry("CUstreamCaptureMode", JAVA_INT),
             entry("CUmemLocation", MemoryLayout.structLayout(JAVA_INT.withName("type"), JAVA_INT.withName("id"))),
             entry("CUipcMemHandle", MemoryLayout.structLayout(MemoryLayout.sequenceLayout(64, JAVA_BYTE).withName("reserved"))));
 
@@ -105,7 +109,8 @@ class DescriptorPrototypeTest {
 
     @Test
     void descriptorsMatchRecordedPrototypes() {
-        assertThat(CudaDriver.functions()).hasSize(60);
+        // how many there are is RepositoryFilesTest's business (includes.txt); here: each is bound once
+        assertThat(CudaDriver.functions()).extracting(FunctionInfo::name).doesNotHaveDuplicates().isNotEmpty();
         for (FunctionInfo f : CudaDriver.functions()) {
             FunctionDescriptor want = expected(f.prototype());
             FunctionDescriptor got = f.descriptor();
