@@ -22,6 +22,7 @@ import io.hami.region.ProcessInfo;
 import io.hami.region.Region;
 import io.hami.region.RegionException;
 import io.hami.region.RegionLayout;
+import io.hami.sched.BandwidthLimiter;
 import io.hami.sched.ComputeLines;
 import io.hami.sched.Throttle;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -241,7 +243,8 @@ public final class Agent {
         } else {
             installExitHook(bridge);
         }
-        startReclaimer(region, slot, tracked ? launches : null);
+        BandwidthLimiter bandwidth = tracked && !hookAll ? new BandwidthLimiter(region, tenant, Agent::uuidOf) : null;
+        startReclaimer(region, slot, tracked ? launches : null, bandwidth);
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "
                     + describeLimits(region, tenant) + ", hooks " + installed);
@@ -292,7 +295,7 @@ public final class Agent {
      * process is alive; every quarter second, engage or release compute sharing as the tenant's record says. One
      * daemon thread, asleep almost always; liveness itself comes from the slot lock.
      */
-    private static void startReclaimer(Region region, int slot, ComputeSwitch launches) {
+    private static void startReclaimer(Region region, int slot, ComputeSwitch launches, BandwidthLimiter bandwidth) {
         Thread.ofPlatform().daemon().name("hami-reclaimer").start(() -> {
             long checks = RECLAIM_PERIOD_MILLIS / COMPUTE_CHECK_MILLIS;
             for (long tick = 1; ; tick++) {
@@ -300,6 +303,9 @@ public final class Agent {
                     Thread.sleep(COMPUTE_CHECK_MILLIS);
                     if (launches != null) {
                         launches.update();
+                    }
+                    if (bandwidth != null) {
+                        bandwidth.step();
                     }
                     if (tick % checks == 0) {
                         region.heartbeat(slot);
@@ -312,6 +318,26 @@ public final class Agent {
                 }
             }
         });
+    }
+
+    /** NVML's name of a CUDA device ({@code GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}), or null. */
+    static String uuidOf(int device) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment uuid = arena.allocate(16);
+            if (CudaDriver.cuDeviceGetUuid_v2(uuid, device) != CudaDriver.CUDA_SUCCESS) {
+                return null;
+            }
+            StringBuilder text = new StringBuilder("GPU-");
+            for (int i = 0; i < 16; i++) {
+                if (i == 4 || i == 6 || i == 8 || i == 10) {
+                    text.append('-');
+                }
+                text.append(String.format("%02x", uuid.get(ValueLayout.JAVA_BYTE, i) & 0xff));
+            }
+            return text.toString();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

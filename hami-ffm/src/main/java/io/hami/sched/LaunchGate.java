@@ -137,7 +137,8 @@ public final class LaunchGate {
             long work = issued.get();
             synchronized (this) {
                 for (Pending p : pending) {
-                    if (p.key() == key && costs.firstSampleOutstanding(key) || work - p.issuedAt() > lag) {
+                    boolean unknownKind = p.key() == key && costs.firstSampleOutstanding(key);
+                    if (unknownKind || work - p.issuedAt() > lag) {
                         mark = p; // the newest one that must be finished: earlier ones finish before it
                     }
                 }
