@@ -127,8 +127,8 @@ public final class LaunchGate {
 
     /**
      * Waits until the GPU has finished every timed launch with more than {@code lag} of GPU work launched after it
-     * (so at most about {@code lag} of work waits in the queue, by the estimates), and until the first timing of a kind never measured
-     * is in (so an unknown kernel is charged a guess once, not for a whole queue of launches).
+     * (so at most about {@code lag} of work waits in the queue, by the estimates), and until the first timing of a
+     * kind never measured is in (so an unknown kernel is charged a guess once, not for a whole queue of launches).
      */
     private void boundInFlight(long lag, long key) {
         long deadline = clock.nanoTime() + MAX_FENCE_WAIT_NANOS;
