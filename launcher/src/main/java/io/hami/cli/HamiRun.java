@@ -115,7 +115,7 @@ public final class HamiRun implements Callable<Integer> {
 
     @Option(names = "--priority", paramLabel = "LEVEL", converter = SetCommand.PriorityLevel.class,
             description = "high (never waits while under its share), normal, or low (yields to an active high-priority "
-                    + "tenant down to a 5 % minimum).")
+                    + "tenant down to a 5 %% minimum).")
     Integer priority;
 
     @Option(names = "--bandwidth", paramLabel = "PERCENT", converter = SetCommand.Percent.class,
