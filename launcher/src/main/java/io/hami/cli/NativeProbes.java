@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.hami.log.Log;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -154,7 +155,11 @@ final class NativeProbes implements DoctorProbes {
 
     @Override
     public Output run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // the agent, started without a trampoline by the AOT check, logs that: into the output read here, never
+        // into the user's log file
+        builder.environment().remove(Log.FILE_VARIABLE);
+        Process process = builder.start();
         process.getOutputStream().close();
         // read on another thread: a command that hangs with its output open must still time out
         CompletableFuture<byte[]> text = CompletableFuture.supplyAsync(() -> {

@@ -42,8 +42,9 @@ class DoctorIT {
 
     @Test
     void withTheFakeDriverEveryCheckOfTheRealDistributionPasses() throws Exception {
+        Path log = dir.resolve("hami.log");
         Result r = doctor(Map.of("LD_LIBRARY_PATH", NativeHarness.fakeDriverDir().toString(), "FAKECUDA_DEVICES",
-                "2", "FAKECUDA_TOTAL_MB", "2048"));
+                "2", "FAKECUDA_TOTAL_MB", "2048", "HAMI_LOG_FILE", log.toString()));
         assertThat(r.exit()).as("exit; stdout:\n%s\nstderr: %s", r.stdout(), r.stderr()).isZero();
         assertThat(r.stderr()).isEmpty();
         assertThat(line(r, "driver")).startsWith("ok").contains(NativeHarness.fakeDriverDir().toString(), "2 devices");
@@ -54,7 +55,10 @@ class DoctorIT {
         assertThat(line(r, "runtime")).startsWith("ok").contains("Java 25");
         assertThat(line(r, "signals")).startsWith("ok");
         assertThat(line(r, "region")).startsWith("ok").contains("will be created");
+        assertThat(line(r, "logging")).startsWith("ok").contains("appended to " + log);
         assertThat(dir.resolve("test.region")).as("doctor creates nothing").doesNotExist();
+        assertThat(log).as("not even a line in the log file (the AOT check's agent logs, into doctor's pipe)")
+                .doesNotExist();
     }
 
     @Test
