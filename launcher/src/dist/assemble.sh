@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Assembles the distribution during 'package': assemble.sh DIST JAVA_HOME LAUNCHER_JAR LIBHAMI
 #   DIST/bin/hami-run, DIST/lib/{hami-launcher.jar,libhami.so} (the other jars come from maven-dependency-plugin,
-#   which runs before this script in the same phase), DIST/runtime: java.base + java.instrument linked from
+#   which runs before this script in the same phase), DIST/runtime: java.base + java.instrument (+ java.logging and
+#   jdk.httpserver for hami-run monitor) linked from
 #   JAVA_HOME, rebuilt every time (jlink refuses an existing output directory, and a stale runtime must never survive
 #   a JDK change), and DIST/lib/hami.aot: the AOT cache of the JVM that libhami.so boots (docs/startup.md).
 #
@@ -30,7 +31,9 @@ install -D -m 0644 "$repo/hami-ffm/src/main/python/hami_pool.py" "$dist/python/h
 
 rm -rf "$dist/runtime"
 rm -f "$dist/lib/hami.aot"
-"$java_home/bin/jlink" --add-modules java.base,java.instrument --strip-debug --no-header-files --no-man-pages \
+# java.logging + jdk.httpserver: hami-run monitor's HTTP endpoint (the Prometheus client's); the embedded JVM uses
+# neither (its AOT cache below is trained on this very runtime)
+"$java_home/bin/jlink" --add-modules java.base,java.instrument,java.logging,jdk.httpserver --strip-debug --no-header-files --no-man-pages \
   --compress=zip-6 --output "$dist/runtime"
 echo "assemble: $dist ($(du -sh "$dist/runtime" | cut -f1) runtime from $java_home)"
 

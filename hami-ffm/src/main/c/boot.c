@@ -68,6 +68,19 @@ const char *hami_boot_message(void) {
     return message;
 }
 
+/* HAMi's CUDA_DISABLE_CONTROL, read as its device plugin reads it (Go's strconv.ParseBool): a true value turns off
+   every control. Any other value (false, 0, unparsable) leaves control on, as there. */
+static int hami_control_disabled(void) {
+    static const char *const truths[] = {"1", "t", "T", "TRUE", "true", "True"};
+    const char *value = getenv("CUDA_DISABLE_CONTROL");
+    for (size_t i = 0; value != NULL && i < sizeof truths / sizeof truths[0]; i++) {
+        if (strcmp(value, truths[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* 0: no limit asked for (pure pass-through, never a JVM); 1: limits set; 2: HAMI_HOOK_ALL, every export upcalls. */
 int hami_limited(void) {
     static atomic_int limited = -1;
@@ -76,6 +89,10 @@ int hami_limited(void) {
         return value;
     }
     value = 0;
+    if (hami_control_disabled()) {
+        atomic_store_explicit(&limited, 0, memory_order_relaxed);
+        return 0; /* HAMi's CUDA_DISABLE_CONTROL: no limit, no tracking, no JVM; hami-run set cannot reach it */
+    }
     /* memory limits, SM shares, bandwidth limits (each also per device, _<i>), a priority */
     static const char *const asks[] = {"CUDA_DEVICE_MEMORY_LIMIT", "CUDA_DEVICE_SM_LIMIT", "CUDA_DEVICE_BANDWIDTH_LIMIT",
                                        "CUDA_TASK_PRIORITY"};

@@ -4,6 +4,7 @@ import io.hami.region.Region;
 import io.hami.region.RegionLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,17 +22,22 @@ public record LimitConfig(Path region, String tenant, long[] limits) {
     public static final String TENANT_VARIABLE = "HAMI_TENANT";
     /** The tenant of processes started without hami-run (environment mode): one per region, as in HAMi. */
     public static final String DEFAULT_TENANT = "default";
+    /** HAMi's switch: a true value (as Go's strconv.ParseBool reads it) turns every limit off; boot.c agrees. */
+    public static final String DISABLE_VARIABLE = "CUDA_DISABLE_CONTROL";
 
     /** Reads the environment; throws {@link IllegalArgumentException} naming the variable and the fix. */
     public static LimitConfig fromEnvironment(Map<String, String> env) {
         long[] limits = new long[RegionLayout.DEVICE_CAPACITY];
-        String all = env.get(LIMIT_VARIABLE);
+        // disabled: the limits are not even read, so that a value this side would refuse cannot fail the process
+        String disable = env.get(DISABLE_VARIABLE);
+        boolean disabled = disable != null && List.of("1", "t", "T", "TRUE", "true", "True").contains(disable);
+        String all = disabled ? null : env.get(LIMIT_VARIABLE);
         if (all != null && !all.isBlank()) {
             Arrays.fill(limits, parseLimit(LIMIT_VARIABLE, all));
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
-            if (name.startsWith(LIMIT_VARIABLE + "_") && !e.getValue().isBlank()) {
+            if (!disabled && name.startsWith(LIMIT_VARIABLE + "_") && !e.getValue().isBlank()) {
                 int device = deviceIndex(LIMIT_VARIABLE, name);
                 limits[device] = parseLimit(name, e.getValue());
             }

@@ -42,12 +42,19 @@ public final class Region implements AutoCloseable {
     private final FileChannel channel;
     private final Arena arena;
     private final MemorySegment segment;
+    /** Opened by {@link #openReadOnly}: mapped read-only, liveness probed with shared locks. */
+    private final boolean readOnly;
 
     private Region(Path path, FileChannel channel, Arena arena, MemorySegment segment) {
+        this(path, channel, arena, segment, false);
+    }
+
+    private Region(Path path, FileChannel channel, Arena arena, MemorySegment segment, boolean readOnly) {
         this.path = path;
         this.channel = channel;
         this.arena = arena;
         this.segment = segment;
+        this.readOnly = readOnly;
     }
 
     public static Path defaultPath(Map<String, String> env) {
@@ -71,9 +78,24 @@ public final class Region implements AutoCloseable {
 
     /** Opens an existing region; refuses a file that is not ours, incomplete, truncated or of a newer major version. */
     public static Region open(Path path) throws RegionException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens an existing region for reading only (a monitor on a read-only mount): same checks as {@link #open}; every
+     * write throws, and {@link #slotAlive} probes with a shared lock, which needs no write permission. Enough for
+     * {@link RegionSnapshot}.
+     */
+    public static Region openReadOnly(Path path) throws RegionException {
+        return open(path, true);
+    }
+
+    private static Region open(Path path, boolean readOnly) throws RegionException {
+        FileChannel.MapMode mode = readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE;
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             throw new RegionException("region " + path + " does not exist (start a job with hami-run to create it)");
         } catch (IOException e) {
@@ -87,7 +109,7 @@ public final class Region implements AutoCloseable {
                         + " bytes): remove it or choose another path with --region");
             }
             Arena arena = Arena.ofShared();
-            MemorySegment header = channel.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_LENGTH, arena);
+            MemorySegment header = channel.map(mode, 0, HEADER_LENGTH, arena);
             awaitComplete(path, header);
             long length = header.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
             if (length != FILE_LENGTH || size < length) {
@@ -96,8 +118,8 @@ public final class Region implements AutoCloseable {
                         + " bytes, header says " + length + ", expected " + FILE_LENGTH
                         + "): remove it once no job uses it");
             }
-            MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, FILE_LENGTH, arena);
-            return new Region(path, channel, arena, segment);
+            MemorySegment segment = channel.map(mode, 0, FILE_LENGTH, arena);
+            return new Region(path, channel, arena, segment, readOnly);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new RegionException("cannot map region " + path + ": " + e.getMessage(), e);
@@ -623,7 +645,8 @@ public final class Region implements AutoCloseable {
 
     private FileLock tryLock(int slot) {
         try {
-            FileLock lock = channel.tryLock(slotOffset(slot), SLOT_LENGTH, false);
+            // shared when read-only: it still conflicts with the owner's exclusive lock, which is all a probe asks
+            FileLock lock = channel.tryLock(slotOffset(slot), SLOT_LENGTH, readOnly);
             if (lock != null) {
                 heldLocks.put(slot, lock);
             }

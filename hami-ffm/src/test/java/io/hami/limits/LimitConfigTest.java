@@ -29,6 +29,20 @@ class LimitConfigTest {
     }
 
     @Test
+    void cuda_disable_control_true_turns_every_limit_off_as_hami_reads_it() {
+        for (String truth : new String[] {"true", "1", "TRUE", "True", "t"}) {
+            LimitConfig config = LimitConfig.fromEnvironment(Map.of("CUDA_DEVICE_MEMORY_LIMIT", "4g",
+                    "CUDA_DEVICE_MEMORY_LIMIT_1", "not a size", "CUDA_DISABLE_CONTROL", truth));
+            assertThat(config.limited()).as("CUDA_DISABLE_CONTROL=%s", truth).isFalse();
+        }
+        for (String other : new String[] {"false", "0", "yes", ""}) {
+            LimitConfig config = LimitConfig.fromEnvironment(Map.of("CUDA_DEVICE_MEMORY_LIMIT", "4g",
+                    "CUDA_DISABLE_CONTROL", other));
+            assertThat(config.limits()[0]).as("CUDA_DISABLE_CONTROL=%s", other).isEqualTo(4L << 30);
+        }
+    }
+
+    @Test
     void hami_run_names_the_tenant() {
         assertThat(LimitConfig.fromEnvironment(Map.of("HAMI_TENANT", "job-42")).tenant()).isEqualTo("job-42");
         assertThatThrownBy(() -> LimitConfig.fromEnvironment(Map.of("HAMI_TENANT", "no spaces")))

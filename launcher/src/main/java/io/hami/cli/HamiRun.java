@@ -34,7 +34,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = HamiRun.Version.class,
         sortOptions = false,
         subcommands = {SetCommand.class, StatusCommand.class, TopCommand.class, DoctorCommand.class,
-                JshellCommand.class},
+                JshellCommand.class,
+                MonitorCommand.class},
         commandListHeading = "%nCommands (a program of one of these names runs as hami-run -- NAME):%n",
         customSynopsis = {
             "hami-run [--memory SIZE] [--device-memory DEV=SIZE,...] [--tenant NAME]",
