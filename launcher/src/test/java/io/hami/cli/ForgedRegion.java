@@ -37,6 +37,26 @@ final class ForgedRegion {
         segment.set(ValueLayout.JAVA_INT, base + SLOT_STATE_OFFSET, STATE_ACTIVE);
     }
 
+    /** An ACTIVE device record with its UUID bytes, as the first process on that GPU leaves it. */
+    static void device(Region region, int device, byte[] uuid) {
+        MemorySegment segment = region.segment();
+        long base = io.hami.region.RegionLayout.deviceOffset(device);
+        MemorySegment.copy(MemorySegment.ofArray(uuid), 0, segment,
+                base + io.hami.region.RegionLayout.DEVICE_UUID_OFFSET, uuid.length);
+        segment.set(ValueLayout.JAVA_INT, base + io.hami.region.RegionLayout.DEVICE_STATE_OFFSET, STATE_ACTIVE);
+    }
+
+    /** A tenant's compute line on a device, as its launches leave it. */
+    static void compute(Region region, int tenant, int device, long gpuNanos, long waitNanos, long launches,
+            long throttled) {
+        MemorySegment segment = region.segment();
+        long line = io.hami.region.RegionLayout.computeOffset(tenant, device);
+        segment.set(ValueLayout.JAVA_LONG, line + io.hami.region.RegionLayout.COMPUTE_GPU_NANOS_OFFSET, gpuNanos);
+        segment.set(ValueLayout.JAVA_LONG, line + io.hami.region.RegionLayout.COMPUTE_WAIT_NANOS_OFFSET, waitNanos);
+        segment.set(ValueLayout.JAVA_LONG, line + io.hami.region.RegionLayout.COMPUTE_LAUNCHES_OFFSET, launches);
+        segment.set(ValueLayout.JAVA_LONG, line + io.hami.region.RegionLayout.COMPUTE_THROTTLED_OFFSET, throttled);
+    }
+
     /** Limits on the devices given as pairs: {@code limits(0, 8g, 3, 2g)}. */
     static long[] limits(long... pairs) {
         long[] limits = new long[16];

@@ -63,6 +63,11 @@ class MonitorCommandTest {
             ForgedRegion.deadSlot(region, 900, a, 4711, "python worker.py", 0, 512 * MIB);
             int job = region.findOrCreateTenant("job-99", ForgedRegion.limits(1, GIB), true);
             region.setPriority(job, Region.PRIORITY_LOW);
+            region.countRefusal(a);
+            region.countRefusal(a);
+            ForgedRegion.device(region, 0, new byte[] {(byte) 0xa1, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f, 0x70, (byte) 0x81,
+                    (byte) 0x92, (byte) 0xa3, (byte) 0xb4, (byte) 0xc5, (byte) 0xd6, (byte) 0xe7, (byte) 0xf8, 0x09});
+            ForgedRegion.compute(region, a, 0, 1_500_000_000L, 250_000_000L, 4000, 120);
 
             List<Exposition> scrapes = new ArrayList<>();
             CliRun run = monitor(port -> {
@@ -97,9 +102,24 @@ class MonitorCommandTest {
                 // "no limit" and "no share" are absent, never a 0 that a dashboard would divide by
                 assertThat(metrics.samples("hami_tenant_memory_limit_bytes")).hasSize(2);
                 assertThat(metrics.samples("hami_tenant_sm_share_percent")).hasSize(1);
+                assertThat(metrics.value("hami_tenant_allocations_refused_total", r, "tenant=team-a")).isEqualTo(2);
+                assertThat(metrics.value("hami_tenant_allocations_refused_total", r, "tenant=job-99")).isZero();
+                assertThat(metrics.value("hami_device_info", r, "device=0",
+                        "uuid=GPU-a12b3c4d-5e6f-7081-92a3-b4c5d6e7f809")).isEqualTo(1);
+                assertThat(metrics.samples("hami_device_info")).as("only active device records").hasSize(1);
+                String[] line = {r, "tenant=team-a", "device=0"};
+                assertThat(metrics.value("hami_tenant_gpu_seconds_total", line)).isEqualTo(1.5);
+                assertThat(metrics.value("hami_tenant_throttle_wait_seconds_total", line)).isEqualTo(0.25);
+                assertThat(metrics.value("hami_tenant_launches_total", line)).isEqualTo(4000);
+                assertThat(metrics.value("hami_tenant_launches_throttled_total", line)).isEqualTo(120);
+                assertThat(metrics.samples("hami_tenant_launches_total")).as("only lines with launches").hasSize(1);
                 assertThat(metrics.types()).containsEntry("hami_tenant_memory_used_bytes", "gauge")
                         .containsEntry("hami_tenant_processes", "gauge");
             }
+            assertThat(scrapes.getFirst().types()).containsEntry("hami_tenant_allocations_refused", "counter")
+                    .containsEntry("hami_tenant_gpu_seconds", "counter").containsEntry("hami_device", "info");
+            assertThat(scrapes.get(1).types()).containsEntry("hami_tenant_allocations_refused_total", "counter")
+                    .containsEntry("hami_device_info", "gauge");
             assertThat(scrapes.getFirst().contentType()).startsWith("application/openmetrics-text");
             assertThat(scrapes.getFirst().units()).containsEntry("hami_tenant_memory_used_bytes", "bytes");
             assertThat(scrapes.get(1).contentType()).startsWith("text/plain");
@@ -258,7 +278,7 @@ class MonitorCommandTest {
                 Matcher sample = SAMPLE.matcher(line);
                 assertThat(sample.matches()).as("an exposition line: %s", line).isTrue();
                 String name = sample.group(1);
-                String family = types.containsKey(name) ? name : name.replaceFirst("_total$", "");
+                String family = types.containsKey(name) ? name : name.replaceFirst("_(total|info)$", "");
                 assertThat(types).as("a family announced by # TYPE before %s", line).containsKey(family);
                 Map<String, String> labels = new LinkedHashMap<>();
                 if (sample.group(2) != null) {

@@ -2,6 +2,7 @@ package io.hami.cli.monitor;
 
 import io.hami.region.Region;
 import io.hami.region.RegionException;
+import io.hami.region.RegionLayout;
 import io.hami.region.RegionSnapshot;
 import io.hami.region.RegionSnapshot.Process;
 import io.hami.region.RegionSnapshot.ProcessDevice;
@@ -11,11 +12,17 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +40,9 @@ import java.util.function.Consumer;
  * region as it is now and files may come and go. Reads only: never writes, never reclaims a dead process's slot.
  */
 public final class RegionMetrics implements MultiCollector {
+    private static final int DEVICE_CAPACITY = RegionLayout.DEVICE_CAPACITY;
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     static final Metric REGION_UP = gauge("hami_region_up",
             "1 if the region file could be read at this scrape, 0 if not (foreign, truncated, newer layout, gone)");
     static final Metric MEMORY_USED = gauge("hami_tenant_memory_used_bytes",
@@ -47,6 +58,15 @@ public final class RegionMetrics implements MultiCollector {
             "Device memory a process holds on the device", Unit.BYTES);
     static final Metric REFUSALS = counter("hami_tenant_allocations_refused",
             "Allocations refused because the tenant's limit would have been exceeded");
+    static final Metric DEVICE = new Metric("hami_device", "A GPU of the region: the device label of the other "
+            + "metrics is its record's index; uuid is NVML's name of it", null, Kind.INFO);
+    static final Metric GPU_TIME = counter("hami_tenant_gpu_seconds",
+            "Estimated GPU time of the tenant's kernel launches on the device", Unit.SECONDS);
+    static final Metric THROTTLE_WAIT = counter("hami_tenant_throttle_wait_seconds",
+            "Time the tenant's launches waited for their turn under its SM share", Unit.SECONDS);
+    static final Metric LAUNCHES = counter("hami_tenant_launches", "Kernel launches of the tenant charged on the device");
+    static final Metric THROTTLED = counter("hami_tenant_launches_throttled",
+            "Kernel launches of the tenant that waited for their turn");
 
     private final RegionFiles files;
     private final Consumer<String> log;
@@ -66,8 +86,10 @@ public final class RegionMetrics implements MultiCollector {
         for (Path path : paths) {
             String region = path.toString();
             RegionSnapshot snapshot;
+            Scrape read = new Scrape();
             try (Region shared = Region.openReadOnly(path)) {
                 snapshot = RegionSnapshot.of(shared);
+                addRecords(read, region, shared, snapshot);
             } catch (RegionException | RuntimeException e) {
                 scrape.add(REGION_UP, 0, "region", region);
                 if (!String.valueOf(e.getMessage()).equals(reported.put(path, String.valueOf(e.getMessage())))) {
@@ -80,6 +102,7 @@ public final class RegionMetrics implements MultiCollector {
             }
             scrape.add(REGION_UP, 1, "region", region);
             add(scrape, region, snapshot);
+            scrape.addAll(read);
         }
         reported.keySet().retainAll(paths); // a file that went away may come back broken: report it again then
         return scrape.snapshots();
@@ -114,32 +137,86 @@ public final class RegionMetrics implements MultiCollector {
                     scrape.add(SM_SHARE, device.smShare(), "region", region, "tenant", name, "device", d);
                 }
             }
-            addCompute(scrape, region, tenant);
         }
     }
 
     /**
-     * Per tenant and device compute gauges (SM time used, throttle wait) from the region's compute section (layout
-     * 1.1): the one place they are added, once {@link RegionSnapshot} carries them. Nothing yet.
+     * What {@link RegionSnapshot} does not copy, read from the open region: the devices (layout 2.0's device
+     * records), each tenant's refusal counter and its compute lines. A value is kept only if its tenant record still
+     * holds the same tenant after the read (one reused meanwhile is left out of this scrape).
      */
-    private static void addCompute(Scrape scrape, String region, Tenant tenant) {
-        // the compute section's fields join RegionSnapshot.TenantDevice; add one Metric per field above and here:
-        // scrape.add(SM_TIME_USED, device.smTimeUsed(), "region", region, "tenant", tenant.name(), "device", d);
+    private static void addRecords(Scrape scrape, String region, Region shared, RegionSnapshot snapshot) {
+        MemorySegment segment = shared.segment();
+        for (int d = 0; d < DEVICE_CAPACITY; d++) {
+            long base = RegionLayout.deviceOffset(d);
+            if ((int) INT.getAcquire(segment, base + RegionLayout.DEVICE_STATE_OFFSET) == RegionLayout.STATE_ACTIVE) {
+                scrape.add(DEVICE, 1, "region", region, "device", Integer.toString(d), "uuid",
+                        uuid(segment.asSlice(base + RegionLayout.DEVICE_UUID_OFFSET, RegionLayout.UUID_LENGTH)));
+            }
+        }
+        for (Tenant tenant : snapshot.tenants()) {
+            Scrape lines = new Scrape();
+            lines.add(REFUSALS, shared.refusals(tenant.index()), "region", region, "tenant", tenant.name());
+            addCompute(lines, region, segment, tenant);
+            if (shared.isTenant(tenant.index(), tenant.name())) {
+                scrape.addAll(lines);
+            }
+        }
     }
 
-    /** A metric family: its name (without {@code _total} for a counter), help, unit and type. */
-    record Metric(String name, String help, Unit unit, boolean counter) {}
+    /**
+     * Per tenant and device compute counters, from the tenant's compute lines (docs/region.md, "Compute line"): the
+     * one place compute metrics are added. Only devices where the tenant has launched anything are listed.
+     */
+    private static void addCompute(Scrape scrape, String region, MemorySegment segment, Tenant tenant) {
+        for (int d = 0; d < DEVICE_CAPACITY; d++) {
+            long line = RegionLayout.computeOffset(tenant.index(), d);
+            long launches = (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_LAUNCHES_OFFSET);
+            if (launches == 0) {
+                continue;
+            }
+            String[] labels = {"region", region, "tenant", tenant.name(), "device", Integer.toString(d)};
+            scrape.add(LAUNCHES, launches, labels);
+            scrape.add(THROTTLED, (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_THROTTLED_OFFSET),
+                    labels);
+            scrape.add(GPU_TIME, Unit.nanosToSeconds(
+                    (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_GPU_NANOS_OFFSET)), labels);
+            scrape.add(THROTTLE_WAIT, Unit.nanosToSeconds(
+                    (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_WAIT_NANOS_OFFSET)), labels);
+        }
+    }
+
+    /** The 16 UUID bytes as NVML writes them: GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. */
+    static String uuid(MemorySegment bytes) {
+        StringBuilder text = new StringBuilder("GPU-");
+        for (int i = 0; i < RegionLayout.UUID_LENGTH; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10) {
+                text.append('-');
+            }
+            text.append(String.format("%02x", bytes.get(ValueLayout.JAVA_BYTE, i) & 0xff));
+        }
+        return text.toString();
+    }
+
+    enum Kind { GAUGE, COUNTER, INFO }
+
+    /** A metric family: its name (without the {@code _total} of a counter or the {@code _info} of an info), help, unit, type. */
+    record Metric(String name, String help, Unit unit, Kind kind) {}
 
     private static Metric gauge(String name, String help) {
-        return new Metric(name, help, null, false);
+        return new Metric(name, help, null, Kind.GAUGE);
     }
 
     private static Metric gauge(String name, String help, Unit unit) {
-        return new Metric(name, help, unit, false);
+        return new Metric(name, help, unit, Kind.GAUGE);
     }
 
     private static Metric counter(String name, String help) {
-        return new Metric(name, help, null, true);
+        return new Metric(name, help, null, Kind.COUNTER);
+    }
+
+    private static Metric counter(String name, String help, Unit unit) {
+        return new Metric(name, help, unit, Kind.COUNTER);
     }
 
     /** The samples of one scrape, grouped by family: the client wants each family once, with all its points. */
@@ -153,31 +230,44 @@ public final class RegionMetrics implements MultiCollector {
             if (!seen.add(List.of(metric, set))) {
                 return;
             }
-            points.computeIfAbsent(metric, m -> new ArrayList<>()).add(metric.counter()
-                    ? CounterDataPointSnapshot.builder().labels(set).value(value).build()
-                    : GaugeDataPointSnapshot.builder().labels(set).value(value).build());
+            points.computeIfAbsent(metric, m -> new ArrayList<>()).add(switch (metric.kind()) {
+                case GAUGE -> GaugeDataPointSnapshot.builder().labels(set).value(value).build();
+                case COUNTER -> CounterDataPointSnapshot.builder().labels(set).value(value).build();
+                case INFO -> InfoDataPointSnapshot.builder().labels(set).build();
+            });
+        }
+
+        /** Takes every sample of {@code other}. */
+        void addAll(Scrape other) {
+            other.points.forEach((metric, list) -> list.forEach(point -> {
+                Labels labels = ((DataPointSnapshot) point).getLabels();
+                if (seen.add(List.of(metric, labels))) {
+                    points.computeIfAbsent(metric, m -> new ArrayList<>()).add(point);
+                }
+            }));
         }
 
         MetricSnapshots snapshots() {
             List<MetricSnapshot> families = new ArrayList<>();
-            points.forEach((metric, list) -> families.add(metric.counter() ? counter(metric, list)
-                    : gauge(metric, list)));
+            points.forEach((metric, list) -> families.add(switch (metric.kind()) {
+                case GAUGE -> build(GaugeSnapshot.builder(), metric, list,
+                        (b, p) -> b.dataPoint((GaugeDataPointSnapshot) p)).build();
+                case COUNTER -> build(CounterSnapshot.builder(), metric, list,
+                        (b, p) -> b.dataPoint((CounterDataPointSnapshot) p)).build();
+                case INFO -> build(InfoSnapshot.builder(), metric, list,
+                        (b, p) -> b.dataPoint((InfoDataPointSnapshot) p)).build();
+            }));
             return new MetricSnapshots(families);
         }
 
-        private static MetricSnapshot gauge(Metric metric, List<Object> list) {
-            GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(metric.name()).help(metric.help());
+        private static <B extends MetricSnapshot.Builder<B>> B build(B builder, Metric metric, List<Object> list,
+                BiConsumer<B, Object> add) {
+            builder.name(metric.name()).help(metric.help());
             if (metric.unit() != null) {
                 builder.unit(metric.unit());
             }
-            list.forEach(point -> builder.dataPoint((GaugeDataPointSnapshot) point));
-            return builder.build();
-        }
-
-        private static MetricSnapshot counter(Metric metric, List<Object> list) {
-            CounterSnapshot.Builder builder = CounterSnapshot.builder().name(metric.name()).help(metric.help());
-            list.forEach(point -> builder.dataPoint((CounterDataPointSnapshot) point));
-            return builder.build();
+            list.forEach(point -> add.accept(builder, point));
+            return builder;
         }
     }
 }
