@@ -44,7 +44,7 @@ public final class RegionMetrics implements MultiCollector {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     static final Metric REGION_UP = gauge("hami_region_up",
-            "1 if the region file could be read at this scrape, 0 if not (foreign, truncated, newer layout, gone)");
+            "1 if the region file could be read at this scrape, 0 if not (truncated, another layout version, gone)");
     static final Metric MEMORY_USED = gauge("hami_tenant_memory_used_bytes",
             "Device memory accounted to the tenant on the device", Unit.BYTES);
     static final Metric MEMORY_LIMIT = gauge("hami_tenant_memory_limit_bytes",
