@@ -76,7 +76,7 @@ class MonitorIT {
                 assertThat(lines).as("nothing more on stderr").isEmpty();
                 assertThat(stdout).as("stdout").isEmptyFile();
                 assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(metrics).build(),
-                        HttpResponse.BodyHandlers.ofString())).hasRootCauseInstanceOf(ConnectException.class);
+                        HttpResponse.BodyHandlers.ofString())).as("the endpoint is closed").isInstanceOf(ConnectException.class);
             }
         } finally {
             monitor.destroyForcibly();
