@@ -11,6 +11,7 @@
 #include "hami.h"
 
 #include <dlfcn.h>
+#include <string.h>
 
 #if !defined(__x86_64__)
 #error "the dlsym entry point is written for x86-64"
@@ -42,6 +43,10 @@ void *hami_real_dlsym(void *handle, const char *name) {
 /* Our export to answer with, or NULL to let the next dlsym answer for the original caller. */
 void *hami_dlsym_decide(void *handle, const char *name) {
     dlsym_fn next = next_dlsym();
+    if (name != NULL && handle != RTLD_NEXT && strncmp(name, "nvml", 4) == 0 && hami_nvml_exported(name)) {
+        void *found = next(handle, name); /* NVML: our export only where the lookup reached NVML's own */
+        return found == NULL ? NULL : hami_nvml_export_for(name, found);
+    }
     if (name == NULL || name[0] != 'c' || name[1] != 'u' || handle == RTLD_NEXT || !hami_exported(name)) {
         return NULL;
     }

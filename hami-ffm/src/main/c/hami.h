@@ -159,6 +159,11 @@ HAMI_HIDDEN int hami_boot_wait(void);
 HAMI_HIDDEN void hami_boot_kick(void);
 HAMI_HIDDEN const char *hami_boot_message(void);
 
+/* nvml.c: NVML's memory queries, answered in C from the region (docs/memory.md) */
+HAMI_HIDDEN int hami_nvml_exported(const char *name);
+HAMI_HIDDEN void *hami_nvml_export_for(const char *name, void *found);
+HAMI_HIDDEN int hami_visible_index(const char *visible, const char *uuid, unsigned int nvml_index);
+
 /* pool.c: the block pool's entries (include/hami.h), installed by name as "hami_pool_*" */
 HAMI_HIDDEN int hami_pool_install(const char *name, void *hook);
 

@@ -8,7 +8,7 @@ BIN=$OUT/bin
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export LD_LIBRARY_PATH=$OUT/fake
-unset LD_PRELOAD FAKECUDA_LEDGER FAKECUDA_DEVICES FAKECUDA_TOTAL_MB FAKECUDA_GRANULE FAKECUDA_DRIVER_VERSION
+unset LD_PRELOAD CUDA_VISIBLE_DEVICES FAKENVML_RESERVED_MB FAKECUDA_LEDGER FAKECUDA_DEVICES FAKECUDA_TOTAL_MB FAKECUDA_GRANULE FAKECUDA_DRIVER_VERSION
 MiB=1048576
 failures=0
 
@@ -154,6 +154,28 @@ expect "$TMP/rtld.out" fopen_ok 1
 expect "$TMP/rtld.out" next_fopen_calls 1
 expect "$TMP/rtld.out" next_cuMemAlloc_v2_lib libcuda.so.1
 expect "$TMP/rtld.out" default_cuMemAlloc_v2_lib libcuda.so.1
+
+echo "many devices, CUDA_VISIBLE_DEVICES and NVML"
+U=GPU-46414b45-4355-4441-8000-0000000000
+export FAKECUDA_DEVICES=2 FAKECUDA_TOTAL_MB=32,64
+FAKECUDA_LEDGER=$TMP/multi.ledger CUDA_VISIBLE_DEVICES=1,0 run multi "$BIN/devices" --fill --nvml
+expect "$TMP/multi.out" count 2
+expect "$TMP/multi.out" cuda0.uuid ${U}01
+expect "$TMP/multi.out" cuda0.allocated 64
+expect "$TMP/multi.out" cuda1.uuid ${U}00
+expect "$TMP/multi.out" cuda1.allocated 32
+expect "$TMP/multi.out" nvml0.uuid ${U}00
+expect "$TMP/multi.out" nvml0.used $((32 * MiB))
+expect "$TMP/multi.out" nvml1.v2_used $((64 * MiB))
+expect "$TMP/multi.out" nvml1.v2_free 0
+CUDA_VISIBLE_DEVICES=${U}01 run uuidform "$BIN/devices"
+expect "$TMP/uuidform.out" count 1
+expect "$TMP/uuidform.out" cuda0.total $((64 * MiB))
+CUDA_VISIBLE_DEVICES=1,5,0 run stops "$BIN/devices"
+expect "$TMP/stops.out" count 1
+CUDA_VISIBLE_DEVICES=GPU-46414b45 "$BIN/devices" >"$TMP/ambiguous.out" 2>/dev/null || true
+expect "$TMP/ambiguous.out" count ""
+unset FAKECUDA_DEVICES FAKECUDA_TOTAL_MB
 
 echo "configuration errors"
 FAKECUDA_DEVICES=0 "$BIN/alloc_until_oom" --mode direct --chunk 1 >"$TMP/nodev.out" 2>/dev/null || true

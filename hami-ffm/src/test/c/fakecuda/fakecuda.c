@@ -6,8 +6,11 @@
  * FAKECUDA_GRANULE and that rounded size is what is charged against the device.
  *
  * Environment (read once, when the library is first used):
- *   FAKECUDA_DEVICES         number of devices (default 1, 0..16; 0 makes cuInit fail with NO_DEVICE)
- *   FAKECUDA_TOTAL_MB        memory per device in MiB (default 16384)
+ *   FAKECUDA_DEVICES         number of physical devices (default 1, 0..16; 0 makes cuInit fail with NO_DEVICE)
+ *   FAKECUDA_TOTAL_MB        memory per device in MiB (default 16384), or a comma-separated list per physical device
+ *   CUDA_VISIBLE_DEVICES     which physical devices CUDA shows, in which order (indices, GPU-<uuid prefix>), as the
+ *                            real driver reads it (fakedevices.h); CUdevice values are visible ordinals, contexts,
+ *                            allocations and the ledger use physical indices
  *   FAKECUDA_GRANULE         allocation granule in bytes, k/m/g suffix allowed (default 512)
  *   FAKECUDA_LEDGER          path of the shared ledger file (see ledger.h); optional
  *   FAKECUDA_DRIVER_VERSION  value reported by cuDriverGetVersion (default 13000)
@@ -41,6 +44,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fakedevices.h"
 #include "ledger.h"
 #include "fake_exec.h"
 
@@ -78,8 +82,10 @@ struct fc_alloc {
 
 /* ---- configuration and shared state ------------------------------------ */
 
-static int g_ndev = 1;
-static uint64_t g_total = 16384ULL << 20;
+static int g_ndev = 1; /* physical devices */
+static uint64_t g_totals[FAKECUDA_MAX_DEVICES];
+static int g_nvis = 1; /* devices CUDA shows (CUDA_VISIBLE_DEVICES) */
+static int g_visible[FAKECUDA_MAX_DEVICES]; /* visible ordinal -> physical index */
 static uint64_t g_granule = 512;
 static int g_driver_version = CUDA_VERSION;
 static uint64_t g_context_bytes;
@@ -265,7 +271,7 @@ static int ledger_attach(const char *path)
     while (seen < (uint64_t)g_ndev && !atomic_compare_exchange_weak(&l->devices, &seen, (uint64_t)g_ndev))
         ;
     for (int d = 0; d < g_ndev; d++)
-        atomic_store(&l->dev[d].total, g_total);
+        atomic_store(&l->dev[d].total, g_totals[d]);
     g_ledger = l;
     g_acct = l->dev;
     proc_claim();
@@ -289,16 +295,20 @@ static void fc_atfork_child(void)
 
 static void fc_setup_once(void)
 {
-    uint64_t ndev = 1, total_mb = 16384, granule = 512, version = CUDA_VERSION, context_mb = 0;
+    uint64_t ndev = 1, granule = 512, version = CUDA_VERSION, context_mb = 0;
     int bad = 0;
     bad |= env_u64("FAKECUDA_DEVICES", &ndev, 0, FAKECUDA_MAX_DEVICES, 0);
-    bad |= env_u64("FAKECUDA_TOTAL_MB", &total_mb, 1, 1ULL << 30, 0);
+    if (fc_parse_totals(getenv("FAKECUDA_TOTAL_MB"), g_totals)) {
+        fprintf(stderr, "fakecuda: invalid FAKECUDA_TOTAL_MB=%s (expected MiB, or MiB per device: 1024,2048)\n",
+                getenv("FAKECUDA_TOTAL_MB"));
+        bad = -1;
+    }
     bad |= env_u64("FAKECUDA_GRANULE", &granule, 1, 1ULL << 30, 1);
     bad |= env_u64("FAKECUDA_DRIVER_VERSION", &version, 1000, INT_MAX, 0);
     bad |= env_u64("FAKECUDA_CONTEXT_MB", &context_mb, 0, 1ULL << 20, 0);
     g_context_bytes = context_mb << 20;
     g_ndev = (int)ndev;
-    g_total = total_mb << 20;
+    g_nvis = fc_parse_visible(getenv("CUDA_VISIBLE_DEVICES"), g_ndev, g_visible);
     g_granule = granule;
     g_driver_version = (int)version;
     if (bad)
@@ -308,7 +318,7 @@ static void fc_setup_once(void)
         g_primary[d].magic = FC_CTX_MAGIC;
         g_primary[d].dev = d;
         g_primary[d].primary = 1;
-        atomic_store(&g_local[d].total, g_total);
+        atomic_store(&g_local[d].total, g_totals[d]);
     }
 
     const char *path = getenv("FAKECUDA_LEDGER");
@@ -416,7 +426,7 @@ static int charge_locked(int d, uint64_t size)
     struct fakecuda_ledger_dev *acct = &g_acct[d];
     uint64_t live = atomic_load(&acct->live);
     do {
-        if (live + size > g_total || live + size < live) {
+        if (live + size > g_totals[d] || live + size < live) {
             if (g_acct != g_local)
                 ledger_unlock();
             return -1;
@@ -454,7 +464,7 @@ static CUresult do_alloc_ex(CUdeviceptr *dptr, uint64_t bytes, int legacy, int c
     if ((rc = current_ctx(&ctx)))
         return rc;
     int d = ctx->dev;
-    if (bytes > g_total)
+    if (bytes > g_totals[d])
         goto oom_unlocked;
     uint64_t size = (bytes + g_granule - 1) / g_granule * g_granule;
 
@@ -529,9 +539,9 @@ static CUresult do_mem_info(uint64_t *free_out, uint64_t *total_out)
     CUresult rc;
     if ((rc = current_ctx(&ctx)))
         return rc;
-    uint64_t used = atomic_load(&g_acct[ctx->dev].live);
-    *free_out = used >= g_total ? 0 : g_total - used;
-    *total_out = g_total;
+    uint64_t used = atomic_load(&g_acct[ctx->dev].live), total = g_totals[ctx->dev];
+    *free_out = used >= total ? 0 : total - used;
+    *total_out = total;
     return CUDA_SUCCESS;
 }
 
@@ -565,7 +575,7 @@ FC_EXPORT CUresult CUDAAPI cuInit(unsigned int flags)
         return g_setup_error;
     if (flags != 0)
         return CUDA_ERROR_INVALID_VALUE;
-    if (g_ndev == 0)
+    if (g_nvis == 0)
         return CUDA_ERROR_NO_DEVICE;
     atomic_store(&g_initialized, 1);
     return CUDA_SUCCESS;
@@ -583,7 +593,22 @@ FC_EXPORT CUresult CUDAAPI cuDriverGetVersion(int *driverVersion)
 
 static int valid_dev(CUdevice dev)
 {
-    return dev >= 0 && dev < g_ndev;
+    return dev >= 0 && dev < g_nvis;
+}
+
+/* The physical device behind a visible ordinal (valid_dev checked). */
+static int phys(CUdevice dev)
+{
+    return g_visible[dev];
+}
+
+/* The visible ordinal of a physical device (one of ours: a context was made on it). */
+static CUdevice ordinal_of(int physical)
+{
+    for (int i = 0; i < g_nvis; i++)
+        if (g_visible[i] == physical)
+            return i;
+    return -1;
 }
 
 FC_EXPORT CUresult CUDAAPI cuDeviceGet(CUdevice *device, int ordinal)
@@ -604,7 +629,7 @@ FC_EXPORT CUresult CUDAAPI cuDeviceGetCount(int *count)
     REQUIRE_INIT();
     if (!count)
         return CUDA_ERROR_INVALID_VALUE;
-    *count = g_ndev;
+    *count = g_nvis;
     return CUDA_SUCCESS;
 }
 
@@ -616,7 +641,7 @@ FC_EXPORT CUresult CUDAAPI cuDeviceGetName(char *name, int len, CUdevice dev)
         return CUDA_ERROR_INVALID_VALUE;
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
-    snprintf(name, (size_t)len, "Fake GPU %d", dev);
+    snprintf(name, (size_t)len, "Fake GPU %d", phys(dev));
     return CUDA_SUCCESS;
 }
 
@@ -627,11 +652,7 @@ static CUresult do_uuid(CUuuid *uuid, CUdevice dev)
         return CUDA_ERROR_INVALID_VALUE;
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
-    /* GPU-46414b45-4355-4441-8000-0000000000<dev>: "FAKECUDA", RFC 4122 variant. */
-    static const unsigned char prefix[10] = {'F', 'A', 'K', 'E', 'C', 'U', 'D', 'A', 0x80, 0x00};
-    memcpy(uuid->bytes, prefix, sizeof prefix);
-    memset(uuid->bytes + sizeof prefix, 0, sizeof uuid->bytes - sizeof prefix);
-    uuid->bytes[15] = (char)dev;
+    fc_uuid_bytes(phys(dev), (unsigned char *)uuid->bytes);
     return CUDA_SUCCESS;
 }
 
@@ -655,7 +676,7 @@ FC_EXPORT CUresult CUDAAPI cuDeviceTotalMem(unsigned int *bytes, CUdevice dev)
         return CUDA_ERROR_INVALID_VALUE;
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
-    *bytes = clamp_u32(g_total);
+    *bytes = clamp_u32(g_totals[phys(dev)]);
     return CUDA_SUCCESS;
 }
 
@@ -667,7 +688,7 @@ FC_EXPORT CUresult CUDAAPI cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
         return CUDA_ERROR_INVALID_VALUE;
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
-    *bytes = g_total;
+    *bytes = g_totals[phys(dev)];
     return CUDA_SUCCESS;
 }
 
@@ -705,7 +726,7 @@ FC_EXPORT CUresult CUDAAPI cuDeviceGetAttribute(int *pi, CUdevice_attribute attr
     case CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH: v = 5120; break;
     case CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE: v = 50 << 20; break;
     case CU_DEVICE_ATTRIBUTE_ASYNC_ENGINE_COUNT: v = 3; break;
-    case CU_DEVICE_ATTRIBUTE_PCI_BUS_ID: v = dev + 1; break;
+    case CU_DEVICE_ATTRIBUTE_PCI_BUS_ID: v = phys(dev) + 1; break;
     case CU_DEVICE_ATTRIBUTE_UNIFIED_ADDRESSING:
     case CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY:
     case CU_DEVICE_ATTRIBUTE_CONCURRENT_KERNELS:
@@ -757,14 +778,14 @@ FC_EXPORT CUresult CUDAAPI cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice de
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
     pthread_mutex_lock(&g_lock);
-    if (atomic_load(&g_primary[dev].refcount) == 0 && ctx_charge_locked(dev)) {
+    if (atomic_load(&g_primary[phys(dev)].refcount) == 0 && ctx_charge_locked(phys(dev))) {
         pthread_mutex_unlock(&g_lock);
         return CUDA_ERROR_OUT_OF_MEMORY;
     }
-    atomic_fetch_add(&g_primary[dev].refcount, 1);
-    atomic_store(&g_primary[dev].alive, 1);
+    atomic_fetch_add(&g_primary[phys(dev)].refcount, 1);
+    atomic_store(&g_primary[phys(dev)].alive, 1);
     pthread_mutex_unlock(&g_lock);
-    *pctx = &g_primary[dev];
+    *pctx = &g_primary[phys(dev)];
     return CUDA_SUCCESS;
 }
 
@@ -775,7 +796,7 @@ static CUresult do_primary_release(CUdevice dev)
     REQUIRE_INIT();
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
-    struct CUctx_st *c = &g_primary[dev];
+    struct CUctx_st *c = &g_primary[phys(dev)];
     pthread_mutex_lock(&g_lock);
     int refs = atomic_load(&c->refcount);
     if (refs == 0) {
@@ -785,7 +806,7 @@ static CUresult do_primary_release(CUdevice dev)
     atomic_store(&c->refcount, refs - 1);
     if (refs == 1) {
         atomic_store(&c->alive, 0);
-        ctx_uncharge_locked(dev);
+        ctx_uncharge_locked(c->dev);
     }
     pthread_mutex_unlock(&g_lock);
     if (refs == 1)
@@ -814,7 +835,7 @@ static CUresult do_ctx_create(CUcontext *pctx, unsigned int flags, CUdevice dev)
     if (!valid_dev(dev))
         return CUDA_ERROR_INVALID_DEVICE;
     pthread_mutex_lock(&g_lock);
-    int full = ctx_charge_locked(dev);
+    int full = ctx_charge_locked(phys(dev));
     pthread_mutex_unlock(&g_lock);
     if (full)
         return CUDA_ERROR_OUT_OF_MEMORY;
@@ -822,7 +843,7 @@ static CUresult do_ctx_create(CUcontext *pctx, unsigned int flags, CUdevice dev)
     if (!c)
         return CUDA_ERROR_OUT_OF_MEMORY;
     c->magic = FC_CTX_MAGIC;
-    c->dev = dev;
+    c->dev = phys(dev);
     c->flags = flags;
     atomic_store(&c->alive, 1);
     t_current = c;
@@ -971,7 +992,7 @@ static CUresult do_ctx_get_device(CUdevice *device, CUcontext ctx)
         return CUDA_ERROR_INVALID_VALUE;
     if ((rc = ctx_or_current(ctx, &c)))
         return rc;
-    *device = c->dev;
+    *device = ordinal_of(c->dev);
     return CUDA_SUCCESS;
 }
 
@@ -1434,19 +1455,19 @@ FC_EXPORT CUresult CUDAAPI cuMemCreate(CUmemGenericAllocationHandle *handle, siz
     REQUIRE_INIT();
     (void)flags;
     if (!handle || !prop || size == 0 || size % FC_VMM_GRANULE || prop->location.type != CU_MEM_LOCATION_TYPE_DEVICE ||
-        prop->location.id < 0 || prop->location.id >= g_ndev)
+        !valid_dev(prop->location.id))
         return CUDA_ERROR_INVALID_VALUE;
     struct fc_physical *p = calloc(1, sizeof *p);
     if (!p)
         return CUDA_ERROR_OUT_OF_MEMORY;
     p->size = size;
-    p->dev = prop->location.id;
+    p->dev = phys(prop->location.id);
     p->refs = 1;
     pthread_mutex_lock(&g_lock);
     if (charge_locked(p->dev, size)) {
         pthread_mutex_unlock(&g_lock);
+        atomic_fetch_add(&g_acct[p->dev].ooms, 1);
         free(p);
-        atomic_fetch_add(&g_acct[prop->location.id].ooms, 1);
         return CUDA_ERROR_OUT_OF_MEMORY;
     }
     g_proc_live[p->dev] += size;

@@ -1,6 +1,7 @@
 package io.hami.bench;
 
 import io.hami.bindings.cuda.CudaDriver;
+import io.hami.hooks.Devices;
 import io.hami.hooks.Downcalls;
 import io.hami.hooks.HookContext;
 import io.hami.hooks.MemoryHooks;
@@ -89,6 +90,11 @@ public class HookRoundTripBenchmark {
         return 0;
     }
 
+    public static int fakeUuid(long uuid, int device) {
+        NATIVE.asSlice(uuid, 16).fill((byte) 7);
+        return 0;
+    }
+
     public static int empty(long ignored) {
         return 0;
     }
@@ -120,7 +126,9 @@ public class HookRoundTripBenchmark {
                 stub("fakeAddressRange", CudaDriver.cuMemGetAddressRange_v2.DESC));
         driver.put(CudaDriver.cuMemGetInfo_v2.NAME, stub("fakeGetInfo", CudaDriver.cuMemGetInfo_v2.DESC));
         driver.put(CudaDriver.cuDeviceTotalMem_v2.NAME, stub("fakeTotalMem", CudaDriver.cuDeviceTotalMem_v2.DESC));
+        driver.put(CudaDriver.cuDeviceGetUuid_v2.NAME, stub("fakeUuid", CudaDriver.cuDeviceGetUuid_v2.DESC));
         HookContext.set(new HookContext(driver::get, region, tenant, slot));
+        Devices.set(new Devices(driver::get, region));
 
         hookedAlloc = LINKER.downcallHandle(hookStub("cuMemAlloc_v2", CudaDriver.cuMemAlloc_v2.DESC),
                 Downcalls.raw(CudaDriver.cuMemAlloc_v2.DESC));

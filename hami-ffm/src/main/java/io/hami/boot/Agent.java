@@ -2,6 +2,7 @@ package io.hami.boot;
 
 import io.hami.hooks.ArrayHooks;
 import io.hami.hooks.ContextHooks;
+import io.hami.hooks.Devices;
 import io.hami.hooks.Downcalls;
 import io.hami.hooks.GraphLaunchHooks;
 import io.hami.hooks.LaunchHooks;
@@ -203,6 +204,9 @@ public final class Agent {
         Region region = Region.openOrCreate(config.region());
         region.reclaimDeadSlots();
         ProcessInfo self = ProcessInfo.current();
+        Devices devices = new Devices(bridge::realSymbol, region);
+        // limits are asked per visible index and recorded per physical GPU (docs/memory.md)
+        config = new LimitConfig(config.region(), config.tenant(), devices.regionLimits(config.limits()));
         int tenant = joinTenant(region, config, !env.containsKey(LimitConfig.TENANT_VARIABLE));
         int slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
         for (int attempt = 0; !region.isTenant(tenant, config.tenant()); attempt++) {
@@ -216,6 +220,7 @@ public final class Agent {
         }
         applyCompute(region, tenant, compute);
         HookContext.set(new HookContext(bridge::realSymbol, region, tenant, slot));
+        Devices.set(devices);
         io.hami.pool.PoolBridge.install(bridge::install, bridge::realSymbol, region, tenant, slot);
 
         List<String> installed = new ArrayList<>();

@@ -28,6 +28,7 @@ final class Accounting {
     static final Region REGION = CONTEXT.region();
     static final int TENANT = CONTEXT.tenant();
     static final int SLOT = CONTEXT.slot();
+    static final Devices DEVICES = Devices.current();
 
     /** Every address, for reading and writing the caller's out-parameters without a segment per call. */
     static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
@@ -79,18 +80,26 @@ final class Accounting {
         detached = true;
     }
 
-    /** The current context's device, or -1 when there is none (the driver then answers the call itself). */
+    /**
+     * The region device (a physical GPU, by UUID: {@link Devices}) of the current context, or -1 when there is no
+     * context (the driver then answers the call itself).
+     */
     static int currentDevice() throws Throwable {
+        return DEVICES.regionDevice(currentOrdinal());
+    }
+
+    /** The current context's CUDA ordinal (for driver calls that take one), or -1 when there is no context. */
+    static int currentOrdinal() throws Throwable {
         MemorySegment scratch = SCRATCH.get();
         if ((int) CTX_GET_DEVICE.invokeExact(scratch.address()) != CUDA_SUCCESS) {
             return -1;
         }
-        int device = scratch.get(ValueLayout.JAVA_INT, 0);
-        if (device >= RegionLayout.DEVICE_CAPACITY) {
-            throw new IllegalStateException("device " + device + " is beyond the region's "
+        int ordinal = scratch.get(ValueLayout.JAVA_INT, 0);
+        if (ordinal >= RegionLayout.DEVICE_CAPACITY) {
+            throw new IllegalStateException("device " + ordinal + " is beyond the region's "
                     + RegionLayout.DEVICE_CAPACITY + " devices");
         }
-        return device;
+        return ordinal;
     }
 
     /**

@@ -130,7 +130,7 @@ public final class ArrayHooks {
         }
         MemorySegment out = REQUIRED.get();
         long array = NATIVE.get(ValueLayout.JAVA_LONG, handle);
-        int asked = (int) requirements.invokeExact(out.address(), array, device);
+        int asked = (int) requirements.invokeExact(out.address(), array, Accounting.currentOrdinal()); // CUDA's index
         long size = out.get(ValueLayout.JAVA_LONG, 0);
         return asked == CUDA_SUCCESS && size > 0 ? size : fallback;
     }

@@ -90,7 +90,7 @@ public final class ContextHooks {
                     if (PRIMARY[device] == 0 && primaryActive(device)) {
                         long bytes = contextBytes(device);
                         if (bytes > 0) {
-                            Accounting.charge(device, bytes);
+                            Accounting.charge(region(device), bytes);
                             PRIMARY[device] = bytes;
                         }
                     }
@@ -111,20 +111,20 @@ public final class ContextHooks {
                 if (PRIMARY[device] != 0) {
                     return (int) RETAIN.invokeExact(pctx, device);
                 }
-                long known = Accounting.REGION.contextBytes(device);
-                if (known > 0 && !Accounting.tryReserve(device, known)) {
-                    return Accounting.refuse(device, known);
+                long known = Accounting.REGION.contextBytes(region(device));
+                if (known > 0 && !Accounting.tryReserve(region(device), known)) {
+                    return Accounting.refuse(region(device), known);
                 }
                 int result = (int) RETAIN.invokeExact(pctx, device);
                 if (result != CUDA_SUCCESS) {
                     if (known > 0) {
-                        Accounting.release(device, known);
+                        Accounting.release(region(device), known);
                     }
                     return result;
                 }
                 long bytes = known > 0 ? known : contextBytes(device);
                 if (known == 0 && bytes > 0) {
-                    Accounting.charge(device, bytes);
+                    Accounting.charge(region(device), bytes);
                 }
                 PRIMARY[device] = bytes;
                 return CUDA_SUCCESS;
@@ -141,7 +141,7 @@ public final class ContextHooks {
                 int result = (int) RELEASE.invokeExact(device);
                 if (result == CUDA_SUCCESS && valid(device) && PRIMARY[device] != 0 && !primaryActive(device)) {
                     if (!Accounting.detached()) {
-                        Accounting.release(device, PRIMARY[device]);
+                        Accounting.release(region(device), PRIMARY[device]);
                     }
                     PRIMARY[device] = 0;
                 }
@@ -208,13 +208,13 @@ public final class ContextHooks {
     }
 
     /** Before an extra context: its known size reserved (0 when unknown or not ours), or -1 when refused. */
-    private static long reserveContext(int device) {
-        long known = valid(device) ? Accounting.REGION.contextBytes(device) : 0;
+    private static long reserveContext(int device) throws Throwable {
+        long known = valid(device) ? Accounting.REGION.contextBytes(region(device)) : 0;
         if (known == 0) {
             return 0;
         }
-        if (Accounting.detached() || !Accounting.tryReserve(device, known)) {
-            Accounting.refuse(device, known);
+        if (Accounting.detached() || !Accounting.tryReserve(region(device), known)) {
+            Accounting.refuse(region(device), known);
             return -1;
         }
         return known;
@@ -224,7 +224,7 @@ public final class ContextHooks {
     private static int created(int result, long pctx, int device, long reserved) throws Throwable {
         if (result != CUDA_SUCCESS) {
             if (reserved > 0) {
-                Accounting.release(device, reserved);
+                Accounting.release(region(device), reserved);
             }
             return result;
         }
@@ -236,30 +236,35 @@ public final class ContextHooks {
             if (bytes == 0) {
                 bytes = contextBytes(device);
                 if (bytes > 0) {
-                    Accounting.charge(device, bytes);
+                    Accounting.charge(region(device), bytes);
                 }
             }
             if (bytes > 0) {
-                EXTRA.put(NATIVE.get(ValueLayout.JAVA_LONG, pctx), new long[] {device, bytes});
+                EXTRA.put(NATIVE.get(ValueLayout.JAVA_LONG, pctx), new long[] {region(device), bytes});
             }
         }
         return result;
     }
 
+    /** The region device (a GPU, by UUID) of a CUDA ordinal: hooks take ordinals, the region counts GPUs. */
+    private static int region(int ordinal) throws Throwable {
+        return Accounting.DEVICES.regionDevice(ordinal);
+    }
+
     /** The device's context size from the region, measured and recorded first if nobody has yet (LOCK held). */
     private static long contextBytes(int device) throws Throwable {
-        long known = Accounting.REGION.contextBytes(device);
+        long known = Accounting.REGION.contextBytes(region(device));
         if (known > 0) {
             return known;
         }
         long measured = measure(device);
         if (measured > 0) {
-            Accounting.REGION.recordContextBytes(device, measured);
+            Accounting.REGION.recordContextBytes(region(device), measured);
             if (Log.enabled(Log.INFO)) {
                 Log.info("a CUDA context takes " + measured + " bytes on device " + device + " (measured once)");
             }
         }
-        return Accounting.REGION.contextBytes(device);
+        return Accounting.REGION.contextBytes(region(device));
     }
 
     /**

@@ -51,11 +51,12 @@ public final class GraphMemory {
         try {
             long[] pending = PENDING.get();
             pending[1] = 0;
-            int device = Accounting.currentDevice();
+            int ordinal = Accounting.currentOrdinal();
+            int device = Accounting.DEVICES.regionDevice(ordinal);
             if (device < 0 || Accounting.detached()) {
                 return CUDA_SUCCESS;
             }
-            long pool = follow(device);
+            long pool = follow(device, ordinal);
             long need = NEEDS.get(graphExec);
             long missing = need == AllocationTable.MISSING ? 0 : AllocationTable.bytes(need) - pool;
             if (missing > 0) {
@@ -79,11 +80,12 @@ public final class GraphMemory {
                 Accounting.release((int) pending[0], pending[1]);
                 pending[1] = 0;
             }
-            int device = Accounting.currentDevice();
+            int ordinal = Accounting.currentOrdinal();
+            int device = Accounting.DEVICES.regionDevice(ordinal);
             if (device < 0 || Accounting.detached()) {
                 return;
             }
-            long pool = follow(device);
+            long pool = follow(device, ordinal);
             if (result == CUDA_SUCCESS && graphExec != 0) {
                 NEEDS.put(graphExec, AllocationTable.pack(device, pool));
             }
@@ -99,10 +101,10 @@ public final class GraphMemory {
         }
     }
 
-    /** Moves the device's charge to the pool's current size; returns that size. */
-    private static long follow(int device) throws Throwable {
+    /** Moves the region device's charge to the pool's current size (asked by CUDA ordinal); returns that size. */
+    private static long follow(int device, int ordinal) throws Throwable {
         MemorySegment value = VALUE.get();
-        if ((int) ATTRIBUTE.invokeExact(device, RESERVED_MEM_CURRENT, value.address()) != CUDA_SUCCESS) {
+        if ((int) ATTRIBUTE.invokeExact(ordinal, RESERVED_MEM_CURRENT, value.address()) != CUDA_SUCCESS) {
             return charged(device); // no answer: nothing to learn
         }
         long pool = value.get(ValueLayout.JAVA_LONG, 0);

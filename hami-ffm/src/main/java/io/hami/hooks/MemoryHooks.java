@@ -7,7 +7,6 @@ import static io.hami.hooks.Accounting.TENANT;
 
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.AllocationTable;
-import io.hami.region.RegionLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -82,10 +81,11 @@ public final class MemoryHooks {
     }
 
     /** {@code CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)}: the limit, where one is set. */
-    public static int cuDeviceTotalMem_v2(long bytesPointer, int device) {
+    public static int cuDeviceTotalMem_v2(long bytesPointer, int ordinal) {
         try {
-            int result = (int) TOTAL_MEM.invokeExact(bytesPointer, device);
-            if (result == CUDA_SUCCESS && device >= 0 && device < RegionLayout.DEVICE_CAPACITY) {
+            int result = (int) TOTAL_MEM.invokeExact(bytesPointer, ordinal);
+            int device = result == CUDA_SUCCESS ? Accounting.DEVICES.regionDevice(ordinal) : -1;
+            if (device >= 0) {
                 long limit = REGION.limit(TENANT, device);
                 if (limit != 0) {
                     NATIVE.set(ValueLayout.JAVA_LONG, bytesPointer,

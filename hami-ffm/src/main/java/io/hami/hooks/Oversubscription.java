@@ -69,8 +69,9 @@ final class Oversubscription {
             return result;
         }
         long pointer = NATIVE.get(ValueLayout.JAVA_LONG, dptr);
+        int ordinal = Accounting.currentOrdinal(); // the advice names the device as CUDA does, not as the region
         if (advise(pointer, bytes, ADVISE_SET_PREFERRED_LOCATION, LOCATION_HOST, 0) != CUDA_SUCCESS
-                || advise(pointer, bytes, ADVISE_SET_ACCESSED_BY, LOCATION_DEVICE, device) != CUDA_SUCCESS) {
+                || advise(pointer, bytes, ADVISE_SET_ACCESSED_BY, LOCATION_DEVICE, ordinal) != CUDA_SUCCESS) {
             int ignored = (int) FREE.invokeExact(pointer); // left to migrate, it would take device memory unseen
             return CUDA_ERROR_OUT_OF_MEMORY;
         }

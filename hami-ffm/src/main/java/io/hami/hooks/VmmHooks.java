@@ -73,8 +73,9 @@ public final class VmmHooks {
         try {
             boolean onDevice = prop != 0 && handle != 0 && size > 0
                     && NATIVE.get(ValueLayout.JAVA_INT, prop + PROP_LOCATION_TYPE_OFFSET) == LOCATION_TYPE_DEVICE;
-            int device = onDevice ? NATIVE.get(ValueLayout.JAVA_INT, prop + PROP_LOCATION_ID_OFFSET) : -1;
-            if (device < 0 || device >= io.hami.region.RegionLayout.DEVICE_CAPACITY) {
+            int ordinal = onDevice ? NATIVE.get(ValueLayout.JAVA_INT, prop + PROP_LOCATION_ID_OFFSET) : -1;
+            int device = Accounting.DEVICES.regionDevice(ordinal); // the location is a CUDA ordinal
+            if (device < 0) {
                 return (int) CREATE.invokeExact(handle, size, prop, flags); // host memory or a bad call
             }
             if (Accounting.detached() || !Accounting.tryReserve(device, size)) {

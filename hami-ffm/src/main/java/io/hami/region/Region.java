@@ -322,6 +322,90 @@ public final class Region implements AutoCloseable {
                 + "(run 'hami-run status' to see them; join one with --tenant NAME)");
     }
 
+    // ---- devices: one record per physical GPU, by UUID (docs/region.md, "Device records") ----------------------
+
+    /** Index of the active device record whose UUID is {@code uuid} (16 bytes, CUuuid / NVML), or -1. */
+    public int findDevice(byte[] uuid) {
+        for (int d = 0; d < DEVICE_CAPACITY; d++) {
+            if (deviceState(d) == STATE_ACTIVE && uuidEquals(d, uuid)) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The device record of the GPU with this UUID, claimed on first use: every process of every tenant that uses
+     * that GPU, whatever CUDA ordinal it sees it as, meets on this index. Claiming serializes on the creation lock
+     * (rare: once per GPU per region), so one GPU never gets two records.
+     */
+    public int claimDevice(byte[] uuid) throws RegionException {
+        if (uuid.length != UUID_LENGTH) {
+            throw new IllegalArgumentException("a device UUID has " + UUID_LENGTH + " bytes, not " + uuid.length);
+        }
+        int existing = findDevice(uuid);
+        if (existing >= 0) {
+            return existing;
+        }
+        synchronized (creationMonitor) {
+            FileLock lock = creationLock();
+            try {
+                existing = findDevice(uuid);
+                if (existing >= 0) {
+                    return existing;
+                }
+                for (int d = 0; d < DEVICE_CAPACITY; d++) {
+                    long base = deviceOffset(d);
+                    // claims are made only under this lock: a CLAIMED record is one whose claimer died mid-claim
+                    if (deviceState(d) == STATE_CLAIMED
+                            || INT.compareAndSet(segment, base + DEVICE_STATE_OFFSET, STATE_FREE, STATE_CLAIMED)) {
+                        MemorySegment.copy(MemorySegment.ofArray(uuid), 0, segment, base + DEVICE_UUID_OFFSET,
+                                UUID_LENGTH);
+                        INT.setRelease(segment, base + DEVICE_STATE_OFFSET, STATE_ACTIVE);
+                        return d;
+                    }
+                }
+            } finally {
+                release(lock);
+            }
+        }
+        throw new RegionException("region " + path + " already knows " + DEVICE_CAPACITY + " GPUs and this one ("
+                + uuidText(uuid) + ") is not among them: use a region per node (--region or " + PATH_VARIABLE + ")");
+    }
+
+    public int deviceState(int device) {
+        return (int) INT.getAcquire(segment, deviceOffset(device) + DEVICE_STATE_OFFSET);
+    }
+
+    /** The UUID of an active device record (16 bytes), or null. */
+    public byte[] deviceUuid(int device) {
+        return deviceState(device) != STATE_ACTIVE ? null
+                : segment.asSlice(deviceOffset(device) + DEVICE_UUID_OFFSET, UUID_LENGTH)
+                        .toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    private boolean uuidEquals(int device, byte[] uuid) {
+        long base = deviceOffset(device) + DEVICE_UUID_OFFSET;
+        for (int i = 0; i < UUID_LENGTH; i++) {
+            if (segment.get(ValueLayout.JAVA_BYTE, base + i) != uuid[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as nvidia-smi and CUDA_VISIBLE_DEVICES write it. */
+    public static String uuidText(byte[] uuid) {
+        StringBuilder text = new StringBuilder("GPU-");
+        for (int i = 0; i < uuid.length; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10) {
+                text.append('-');
+            }
+            text.append(Character.forDigit((uuid[i] >> 4) & 0xf, 16)).append(Character.forDigit(uuid[i] & 0xf, 16));
+        }
+        return text.toString();
+    }
+
     /** True while {@code tenant} is an active record called {@code name} (a joiner's check after claiming a slot). */
     public boolean isTenant(int tenant, String name) {
         return tenantState(tenant) == STATE_ACTIVE

@@ -22,12 +22,26 @@ import java.util.List;
  * <p>Only devices with something to show are listed: a tenant's devices with a memory limit, usage or an SM share,
  * a process's devices with usage.
  */
-public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, List<Process> processes) {
+public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, List<Process> processes,
+        List<Device> devices) {
     private static final int ATTEMPTS = 3;
 
     public RegionSnapshot {
         tenants = List.copyOf(tenants);
         processes = List.copyOf(processes);
+        devices = List.copyOf(devices);
+    }
+
+    public RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, List<Process> processes) {
+        this(path, takenMillis, tenants, processes, List.of());
+    }
+
+    /** A region device: the index tenants' limits and usage are kept at, and its GPU's UUID (GPU-…). */
+    public record Device(int index, String uuid) {
+        /** GPU-xxxxxxxx..yyyy: enough to tell GPUs apart and to find them in nvidia-smi -L. */
+        public String shortUuid() {
+            return uuid.length() < 20 ? uuid : uuid.substring(0, 12) + ".." + uuid.substring(uuid.length() - 4);
+        }
     }
 
     /** One device of a tenant: bytes accounted, limit (0 = none), SM share in percent (0 = none). */
@@ -108,7 +122,14 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
                 .map(t -> new Tenant(t.index(), t.name(), t.ephemeral(), t.createdMillis(), t.priority(), t.devices(),
                         live[t.index()]))
                 .toList();
-        return new RegionSnapshot(region.path(), taken, counted, processes);
+        List<Device> devices = new ArrayList<>();
+        for (int d = 0; d < DEVICE_CAPACITY; d++) {
+            byte[] uuid = region.deviceUuid(d);
+            if (uuid != null) {
+                devices.add(new Device(d, Region.uuidText(uuid)));
+            }
+        }
+        return new RegionSnapshot(region.path(), taken, counted, processes, devices);
     }
 
     private static Tenant readTenant(Region region, int t) {

@@ -42,6 +42,11 @@ class GraphMemoryTest {
         return CUDA_SUCCESS;
     }
 
+    static int deviceUuid(long uuid, int device) {
+        NATIVE.asSlice(uuid, 16).fill((byte) (device + 1));
+        return CUDA_SUCCESS;
+    }
+
     static int graphMemAttribute(int device, int attribute, long value) {
         attributeAsked = attribute;
         NATIVE.set(ValueLayout.JAVA_LONG, value, pool);
@@ -57,11 +62,16 @@ class GraphMemoryTest {
         MemorySegment ctx = stub("ctxGetDevice", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
         MemorySegment attr = stub("graphMemAttribute", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-        HookContext.set(new HookContext(name -> switch (name) {
+        MemorySegment uuid = stub("deviceUuid", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT));
+        java.util.function.Function<String, MemorySegment> driver = name -> switch (name) {
             case "cuCtxGetDevice" -> ctx;
             case "cuDeviceGetGraphMemAttribute" -> attr;
+            case "cuDeviceGetUuid_v2" -> uuid;
             default -> MemorySegment.NULL;
-        }, region, tenant, slot));
+        };
+        HookContext.set(new HookContext(driver, region, tenant, slot));
+        Devices.set(new Devices(driver, region));
     }
 
     private static MemorySegment stub(String method, FunctionDescriptor descriptor) throws Exception {

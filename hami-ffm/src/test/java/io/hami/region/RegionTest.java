@@ -237,4 +237,38 @@ class RegionTest {
             assertThat(region.isTenant(mine, "job-live")).isTrue();
         }
     }
+
+    @Test
+    void a_gpu_gets_one_device_record_by_uuid_whoever_claims_it() throws Exception {
+        byte[] first = new byte[16];
+        byte[] second = new byte[16];
+        second[15] = 1;
+        try (Region a = Region.openOrCreate(dir.resolve("d.region"));
+                Region b = Region.open(dir.resolve("d.region"))) {
+            assertThat(a.findDevice(second)).isEqualTo(-1);
+            int d1 = b.claimDevice(second);
+            int d0 = a.claimDevice(first);
+            assertThat(d1).isZero();
+            assertThat(d0).isEqualTo(1);
+            assertThat(a.claimDevice(second)).as("claimed again, through another mapping").isEqualTo(d1);
+            assertThat(b.findDevice(first)).isEqualTo(d0);
+            assertThat(Region.uuidText(b.deviceUuid(d1))).isEqualTo("GPU-00000000-0000-0000-0000-000000000001");
+            assertThat(RegionSnapshot.of(a).devices()).extracting(RegionSnapshot.Device::index).containsExactly(0, 1);
+            // a claimer killed between its CAS and its publication leaves a CLAIMED record: the next claim takes it
+            a.segment().set(ValueLayout.JAVA_INT, RegionLayout.deviceOffset(2) + RegionLayout.DEVICE_STATE_OFFSET,
+                    RegionLayout.STATE_CLAIMED);
+            byte[] third = new byte[16];
+            third[15] = 3;
+            assertThat(b.claimDevice(third)).isEqualTo(2);
+            for (int d = 3; d < RegionLayout.DEVICE_CAPACITY; d++) {
+                byte[] other = new byte[16];
+                other[0] = (byte) d;
+                a.claimDevice(other);
+            }
+            byte[] extra = new byte[16];
+            extra[0] = 99;
+            assertThatThrownBy(() -> a.claimDevice(extra)).isInstanceOf(RegionException.class)
+                    .hasMessageContaining("already knows 16 GPUs").hasMessageContaining("--region");
+        }
+    }
 }

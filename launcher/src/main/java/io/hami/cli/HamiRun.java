@@ -194,8 +194,17 @@ public final class HamiRun implements Callable<Integer> {
         Path regionPath = (region != null ? host.workingDirectory().resolve(region) : Region.defaultPath(env))
                 .toAbsolutePath().normalize();
         Tenant joined;
+        long[] childLimits;
         try (Region shared = Region.openOrCreate(regionPath)) {
-            joined = Tenancy.resolve(shared, tenantName(env), requested, host.pid());
+            // limits are asked per visible index and recorded per GPU (docs/memory.md): where they differ between
+            // devices, the driver says which GPU each index is
+            List<byte[]> gpus = requested != null && !VisibleGpus.uniform(requested) ? host.visibleGpus() : null;
+            long[] placed = gpus == null ? requested : VisibleGpus.place(shared, gpus, requested);
+            joined = Tenancy.resolve(shared, tenantName(env), placed, host.pid());
+            if (gpus == null && !VisibleGpus.uniform(joined.limits())) {
+                gpus = host.visibleGpus();
+            }
+            childLimits = gpus == null ? joined.limits() : VisibleGpus.view(shared, gpus, joined.limits());
             Tenancy.applyCompute(shared, joined,
                     SetCommand.perDevice(sm == null ? null : sm.longValue(), deviceSm, "--device-sm", "0=30,1=50"),
                     priority, bandwidth);
@@ -203,7 +212,7 @@ public final class HamiRun implements Callable<Integer> {
             throw new LaunchException(ExitCodes.FAILED, e.getMessage(), e);
         }
         Map<String, String> childEnv = ChildEnvironment.build(host.nativeEnvironment(),
-                host.toNative(regionPath.toString()), host.toNative(joined.name()), joined.limits(),
+                host.toNative(regionPath.toString()), host.toNative(joined.name()), childLimits,
                 host.toNative(trampoline.toString()));
         if (oversubscribe) {
             childEnv.put(OVERSUBSCRIBE_VARIABLE, "true");

@@ -30,6 +30,14 @@ public interface Host {
         return command;
     }
 
+    /**
+     * The UUIDs of the GPUs the command will see, by visible index ({@link VisibleGpus}); null where the driver cannot
+     * say. Asked only when a launch's limits differ between devices.
+     */
+    default List<byte[]> visibleGpus() {
+        return null;
+    }
+
     /** hami-run's pid, which becomes the command's pid. */
     long pid();
 

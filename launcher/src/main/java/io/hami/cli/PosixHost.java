@@ -21,6 +21,11 @@ final class PosixHost implements Host {
     private static final int FALLBACK_FD_LIMIT = 4096;
 
     @Override
+    public List<byte[]> visibleGpus() {
+        return VisibleGpus.query();
+    }
+
+    @Override
     public Map<String, String> environment() {
         return System.getenv();
     }

@@ -28,6 +28,10 @@ final class StatusJson {
         root.put("processes", snapshot.processes().stream()
                 .sorted(Comparator.comparing(Process::tenantName).thenComparingLong(Process::pid))
                 .map(StatusJson::process).toList());
+        if (!snapshot.devices().isEmpty()) { // what the tenants' and processes' device indices are
+            root.put("devices", snapshot.devices().stream()
+                    .map(d -> Map.<String, Object>of("index", d.index(), "uuid", d.uuid())).toList());
+        }
         return Json.write(root);
     }
 

@@ -49,6 +49,18 @@ final class StatusView {
         String path = Formats.printable(snapshot.path().toString());
         lines.add("region " + Formats.truncateStart(path, WIDTH - "region ".length(), ellipsis));
         lines.add(summary(snapshot));
+        if (!snapshot.devices().isEmpty()) { // dev columns are region devices: physical GPUs, by UUID
+            StringBuilder gpus = new StringBuilder("GPUs");
+            for (RegionSnapshot.Device device : snapshot.devices()) {
+                String item = " " + device.index() + "=" + device.shortUuid();
+                if (gpus.length() + item.length() > WIDTH) {
+                    lines.add(gpus.toString());
+                    gpus = new StringBuilder("    ");
+                }
+                gpus.append(item);
+            }
+            lines.add(gpus.toString());
+        }
         if (!tenants.isEmpty()) {
             lines.add("");
             lines.addAll(tenantTable(tenants));

@@ -129,4 +129,17 @@ class StatusViewTest {
         assertFits(lines);
         assertThat(lines.get(4)).startsWith("a".repeat(25) + "... named");
     }
+
+    @Test
+    void regionDevicesAreListedWithTheirGpusShortUuids() {
+        List<RegionSnapshot.Device> gpus = new ArrayList<>();
+        for (int d = 0; d < 16; d++) {
+            gpus.add(new RegionSnapshot.Device(d, String.format("GPU-46414b45-4355-4441-8000-0000000000%02x", d)));
+        }
+        List<String> lines = lines(new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of(), gpus));
+        assertFits(lines);
+        assertThat(lines.get(2)).startsWith("GPUs 0=GPU-46414b45..0000 1=GPU-46414b45..0001 ");
+        assertThat(String.join("\n", lines)).contains("15=GPU-46414b45..000f");
+        assertThat(lines(new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of()))).noneMatch(l -> l.startsWith("GPUs"));
+    }
 }
