@@ -42,7 +42,12 @@ public final class BandwidthLimiter {
             double attributed = attribution(d);
             double device = meter(d).map(Nvml.DramBandwidth::percent).orElse(-1.0);
             double measured = device < 0 ? -1 : device * attributed;
-            lines.setBandwidthScale(tenant, d, BandwidthControl.next(lines.bandwidthScale(tenant, d), measured, limit));
+            int scale = BandwidthControl.next(lines.bandwidthScale(tenant, d), measured, limit);
+            lines.setBandwidthScale(tenant, d, scale);
+            if (Log.enabled(Log.DEBUG)) {
+                Log.debug("bandwidth on device " + d + ": " + device + " % of the DRAM's, " + attributed
+                        + " of it ours, limit " + limit + " %: share scale " + scale + " per mille");
+            }
         }
     }
 

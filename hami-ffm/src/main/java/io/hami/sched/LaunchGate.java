@@ -58,13 +58,18 @@ public final class LaunchGate {
             lastPoll = now;
             drain();
         }
-        long lag = throttle.yielding(device, now) ? YIELDING_MAX_LAG_NANOS
-                : throttle.lowPriority() ? LOW_MAX_LAG_NANOS : MAX_LAG_NANOS;
-        boundInFlight(lag, key);
+        // a tenant neither throttled nor low-priority (a high-priority one without a share) needs no bound and no
+        // fences: only its costs, for the high-priority queue's end it publishes
+        boolean paced = throttle.paced(device);
+        if (paced) {
+            long lag = throttle.yielding(device, now) ? YIELDING_MAX_LAG_NANOS
+                    : throttle.lowPriority() ? LOW_MAX_LAG_NANOS : MAX_LAG_NANOS;
+            boundInFlight(lag, key);
+        }
         long cost = costs.estimate(key);
         throttle.admit(device, cost);
         long work = issued.addAndGet(cost);
-        if (costs.claimSample(key) | work - lastFence >= FENCE_INTERVAL_NANOS) {
+        if (costs.claimSample(key) | paced && work - lastFence >= FENCE_INTERVAL_NANOS) {
             long token = timer.begin(stream, perThreadStream);
             if (token != 0) {
                 lastFence = work;

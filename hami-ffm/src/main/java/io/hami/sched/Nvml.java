@@ -61,6 +61,7 @@ public final class Nvml {
         private final MemorySegment get = arena.allocate(METRICS_LENGTH, 8);
         private MemorySegment previous;
         private MemorySegment current;
+        private boolean primed;
 
         DramBandwidth(MemorySegment device, MemorySegment first, MemorySegment second) {
             this.device = device;
@@ -71,6 +72,10 @@ public final class Nvml {
         /** Percent of the device's DRAM bandwidth used since the last call; -1 on the first call or a failure. */
         public double percent() {
             try {
+                if (!primed) { // the first sample only opens the interval: a reading needs two apart
+                    primed = (int) sampleGet.invokeExact(device, previous) == SUCCESS;
+                    return -1;
+                }
                 if ((int) sampleGet.invokeExact(device, current) != SUCCESS) {
                     return -1;
                 }
@@ -87,7 +92,8 @@ public final class Nvml {
                         || get.get(ValueLayout.JAVA_INT, METRICS_OFFSET + 4) != SUCCESS) {
                     return -1;
                 }
-                return get.get(ValueLayout.JAVA_DOUBLE, METRICS_OFFSET + 8);
+                double percent = get.get(ValueLayout.JAVA_DOUBLE, METRICS_OFFSET + 8);
+                return percent >= 0 && percent <= 100 ? percent : -1; // NaN or nonsense: no reading
             } catch (Throwable t) {
                 return -1;
             }
@@ -110,11 +116,8 @@ public final class Nvml {
                 samples[i] = out.get(ValueLayout.ADDRESS, 0);
             }
             DramBandwidth bandwidth = new DramBandwidth(handle.get(ValueLayout.ADDRESS, 0), samples[0], samples[1]);
-            MemorySegment device = handle.get(ValueLayout.ADDRESS, 0);
-            if ((int) sampleGet.invokeExact(device, samples[0]) != SUCCESS) {
-                return Optional.empty(); // no GPM here (before Hopper, or not supported)
-            }
-            return Optional.of(bandwidth);
+            bandwidth.percent(); // the first sample; one that fails means no GPM here (before Hopper)
+            return bandwidth.primed ? Optional.of(bandwidth) : Optional.empty();
         } catch (Throwable t) {
             return Optional.empty();
         }
