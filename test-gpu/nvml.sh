@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NVML under a limit on the one-GPU machine (issue 3): with a process of the tenant holding 1 GiB under
 # `hami-run --memory 4g`, nvidia-smi's memory.total/used/free and NVML's nvmlDeviceGetMemoryInfo and _v2 (ctypes, and
-# pynvml where installed) show 4096/1024/3072 MiB, native side by side; the CUDA_VISIBLE_DEVICES=GPU-<uuid> form gives
+# pynvml where installed) show 4096 MiB total, 1 GiB + the charged context used, the rest free, native side by
+# side; the CUDA_VISIBLE_DEVICES=GPU-<uuid> form gives
 # the same in CUDA (cuDeviceTotalMem) and NVML; an NVML-only process maps no JVM, and nvidia-smi's time native vs
 # preloaded shows none was started. Writes $OUT/gpu-nvml.json and prints a table last. About a minute.
 set -euo pipefail
@@ -10,7 +11,7 @@ OUT=${OUT:-test-gpu/out}
 mkdir -p "$OUT"
 DIST=${HAMI_DIST:-launcher/target/hami}
 PYTHONUNBUFFERED=1 python3 - "$DIST" "$OUT/gpu-nvml.json" <<'PY'
-import json, os, statistics, subprocess, sys, tempfile, time
+import json, os, statistics, struct, subprocess, sys, tempfile, time
 dist, out = sys.argv[1], sys.argv[2]
 hami = os.path.join(dist, "bin", "hami-run")
 region = os.path.join(tempfile.mkdtemp(prefix="hami-nvml-"), "nvml.region")
@@ -109,10 +110,20 @@ finally:
 
 h, u = res["hooked"], res["uuid_form"]
 hv1, hv2 = h["nvml"].get("v1", {}), h["nvml"].get("v2", {})
-expect = {"total": 4096 * MiB, "used": 1024 * MiB, "free": 3072 * MiB}
+# the tenant's usage is the holder's 1 GiB plus its context, charged at the size recorded in the region's first
+# device record (docs/region.md: DEVICES_OFFSET at 80 in the header, DEVICE_CONTEXT_BYTES at 32 in the record)
+with open(region, "rb") as f:
+    raw = f.read()
+devices_offset = struct.unpack_from("<q", raw, 80)[0]
+context = struct.unpack_from("<q", raw, devices_offset + 32)[0]
+res["context_bytes"] = context
+used = 1024 * MiB + context
+expect = {"total": 4096 * MiB, "used": used, "free": 4096 * MiB - used}
+smi_expect = (4096, used // MiB, (4096 * MiB - used) // MiB)
 checks = {
     "holder held 1 GiB": res["holder"] == "held",
-    "nvidia-smi total/used/free = 4096/1024/3072": (h["smi"].get("total_mib"), h["smi"].get("used_mib"), h["smi"].get("free_mib")) == (4096, 1024, 3072),
+    "nvidia-smi total/used/free = 4096/1024+context/rest": (h["smi"].get("total_mib"),) == smi_expect[:1]
+        and all(abs((h["smi"].get(k) or 0) - v) <= 1 for k, v in zip(("used_mib", "free_mib"), smi_expect[1:])),
     "nvml v1 = limit, tenant use, rest": all(hv1.get(k) == v for k, v in expect.items()),
     "nvml v2 = limit, tenant use, rest": all(hv2.get(k) == v for k, v in expect.items()),
     "nvml v2 reserved+used+free = total": sum(hv2.get(k, 0) for k in ("reserved", "used", "free")) == hv2.get("total"),

@@ -33,6 +33,9 @@ public final class BandwidthLimiter {
     public void step() {
         for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
             int limit = lines.bandwidthLimit(tenant, d);
+            if (limit > 0 && lines.launches(tenant, d) == 0) {
+                continue; // a device the tenant has not launched on (or one this machine lacks): nothing to hold
+            }
             if (limit <= 0) {
                 if (lines.bandwidthScale(tenant, d) != BandwidthControl.FULL) {
                     lines.setBandwidthScale(tenant, d, BandwidthControl.FULL);

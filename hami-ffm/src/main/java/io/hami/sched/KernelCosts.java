@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What each kind of launch costs in GPU time, learned from sampled timings: per kernel and grid size (or per
- * graph), the median of its last few samples, so that a sample stretched by another context's time slice does not
- * move it. A launch never seen yet is charged the process's running average.
+ * graph), the lower quartile of its last few samples. Another context's time slice only ever stretches a sample (on
+ * a shared GPU most samples of a busy tenant can be stretched), so the low end is the kernel's own time. A launch never seen yet is charged the process's running average.
  */
 public final class KernelCosts {
     static final int SAMPLES = 8;
@@ -81,13 +81,13 @@ public final class KernelCosts {
         if (e == null) {
             return; // the table started again meanwhile
         }
-        long median;
+        long cost;
         synchronized (e) {
             e.samples[e.count++ % SAMPLES] = nanos;
             long[] recent = Arrays.copyOf(e.samples, Math.min(e.count, SAMPLES));
             Arrays.sort(recent);
-            median = recent[recent.length / 2];
-            e.nanos = median;
+            cost = recent[(recent.length - 1) / 4];
+            e.nanos = cost;
             e.sampling = false;
         }
         average += (nanos - average) / 16; // racy on purpose: a rough default for unseen kinds

@@ -19,7 +19,7 @@ public final class Throttle {
     /** A yielding launch goes within this long after the high-priority queue drained, or waits for the next gap. */
     static final long YIELD_WINDOW_NANOS = 2_000_000L;
     /** Margin on the high-priority queue's estimated end. */
-    static final long YIELD_GUARD_NANOS = 200_000L;
+    static final long YIELD_GUARD_NANOS = 500_000L;
     /** The longest a yielding launch waits for a gap: then it goes anyway. */
     static final long MAX_YIELD_NANOS = 50_000_000L;
     /** The longest one launch waits for its share (only a wrong cost estimate can ask for more). */
