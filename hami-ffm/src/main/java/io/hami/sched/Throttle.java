@@ -25,12 +25,6 @@ public final class Throttle {
     /** The longest one launch waits for its share (only a wrong cost estimate can ask for more). */
     static final long MAX_WAIT_NANOS = 1_000_000_000L;
     private static final long POLL_NANOS = 100_000L;
-    /**
-     * Throttled turns are released together on this grid: a tenant at 30 % launches 1.5 ms of work every 5 ms rather
-     * than one kernel every few hundred microseconds, so contexts take turns on the GPU less often (each switch costs
-     * GPU time the shares then lack). The rate is the schedule's, unchanged.
-     */
-    static final long TURN_NANOS = 5_000_000L;
 
     private final Region region;
     private final ComputeLines lines;
@@ -115,9 +109,6 @@ public final class Throttle {
         if (share > 0) {
             long start = lines.book(tenant, device, now, gpuNanos * 100 / share);
             wakeAt = Math.min(start - BURST_NANOS, now + MAX_WAIT_NANOS);
-            if (wakeAt - now > 0 && !yielding) {
-                wakeAt = Math.floorDiv(wakeAt + TURN_NANOS - 1, TURN_NANOS) * TURN_NANOS;
-            }
         }
         if (wakeAt - now > 0) {
             clock.sleepUntil(wakeAt);
