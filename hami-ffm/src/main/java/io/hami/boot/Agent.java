@@ -332,14 +332,7 @@ public final class Agent {
             if (CudaDriver.cuDeviceGetUuid_v2(uuid, device) != CudaDriver.CUDA_SUCCESS) {
                 return null;
             }
-            StringBuilder text = new StringBuilder("GPU-");
-            for (int i = 0; i < 16; i++) {
-                if (i == 4 || i == 6 || i == 8 || i == 10) {
-                    text.append('-');
-                }
-                text.append(String.format("%02x", uuid.get(ValueLayout.JAVA_BYTE, i) & 0xff));
-            }
-            return text.toString();
+            return Region.uuidText(uuid.toArray(ValueLayout.JAVA_BYTE));
         } catch (RuntimeException e) {
             return null;
         }

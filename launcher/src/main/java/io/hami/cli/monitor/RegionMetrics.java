@@ -8,6 +8,7 @@ import io.hami.region.RegionSnapshot.Process;
 import io.hami.region.RegionSnapshot.ProcessDevice;
 import io.hami.region.RegionSnapshot.Tenant;
 import io.hami.region.RegionSnapshot.TenantDevice;
+import io.hami.sched.ComputeLines;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -42,7 +43,6 @@ import java.util.function.Consumer;
 public final class RegionMetrics implements MultiCollector {
     private static final int DEVICE_CAPACITY = RegionLayout.DEVICE_CAPACITY;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     static final Metric REGION_UP = gauge("hami_region_up",
             "1 if the region file could be read at this scrape, 0 if not (truncated, another layout version, gone)");
     static final Metric MEMORY_USED = gauge("hami_tenant_memory_used_bytes",
@@ -169,33 +169,24 @@ public final class RegionMetrics implements MultiCollector {
      * one place compute metrics are added. Only devices where the tenant has launched anything are listed.
      */
     private static void addCompute(Scrape scrape, String region, MemorySegment segment, Tenant tenant) {
+        ComputeLines compute = new ComputeLines(segment);
+        int t = tenant.index();
         for (int d = 0; d < DEVICE_CAPACITY; d++) {
-            long line = RegionLayout.computeOffset(tenant.index(), d);
-            long launches = (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_LAUNCHES_OFFSET);
+            long launches = compute.launches(t, d);
             if (launches == 0) {
                 continue;
             }
             String[] labels = {"region", region, "tenant", tenant.name(), "device", Integer.toString(d)};
             scrape.add(LAUNCHES, launches, labels);
-            scrape.add(THROTTLED, (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_THROTTLED_OFFSET),
-                    labels);
-            scrape.add(GPU_TIME, Unit.nanosToSeconds(
-                    (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_GPU_NANOS_OFFSET)), labels);
-            scrape.add(THROTTLE_WAIT, Unit.nanosToSeconds(
-                    (long) LONG.getVolatile(segment, line + RegionLayout.COMPUTE_WAIT_NANOS_OFFSET)), labels);
+            scrape.add(THROTTLED, compute.throttled(t, d), labels);
+            scrape.add(GPU_TIME, Unit.nanosToSeconds(compute.gpuNanos(t, d)), labels);
+            scrape.add(THROTTLE_WAIT, Unit.nanosToSeconds(compute.waitNanos(t, d)), labels);
         }
     }
 
     /** The 16 UUID bytes as NVML writes them: GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. */
     static String uuid(MemorySegment bytes) {
-        StringBuilder text = new StringBuilder("GPU-");
-        for (int i = 0; i < RegionLayout.UUID_LENGTH; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                text.append('-');
-            }
-            text.append(String.format("%02x", bytes.get(ValueLayout.JAVA_BYTE, i) & 0xff));
-        }
-        return text.toString();
+        return Region.uuidText(bytes.toArray(ValueLayout.JAVA_BYTE));
     }
 
     enum Kind { GAUGE, COUNTER, INFO }
