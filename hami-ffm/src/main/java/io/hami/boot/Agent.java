@@ -31,7 +31,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -248,7 +247,7 @@ public final class Agent {
         } else {
             installExitHook(bridge);
         }
-        BandwidthLimiter bandwidth = tracked && !hookAll ? new BandwidthLimiter(region, tenant, Agent::uuidOf) : null;
+        BandwidthLimiter bandwidth = tracked && !hookAll ? new BandwidthLimiter(region, tenant) : null;
         startReclaimer(region, slot, tracked ? launches : null, bandwidth);
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "
@@ -297,12 +296,14 @@ public final class Agent {
 
     /**
      * Every few seconds: give back what processes that died (SIGKILL, OOM kill, crash) still hold, and show this
-     * process is alive; every quarter second, engage or release compute sharing as the tenant's record says. One
-     * daemon thread, asleep almost always; liveness itself comes from the slot lock.
+     * process is alive; every quarter second, engage or release compute sharing as the tenant's record says and
+     * step the bandwidth limits. One daemon thread, asleep almost always; liveness itself comes from the slot lock. A
+     * failure is logged once, then at debug level (it would repeat four times a second).
      */
     private static void startReclaimer(Region region, int slot, ComputeSwitch launches, BandwidthLimiter bandwidth) {
         Thread.ofPlatform().daemon().name("hami-reclaimer").start(() -> {
             long checks = RECLAIM_PERIOD_MILLIS / COMPUTE_CHECK_MILLIS;
+            boolean failed = false;
             for (long tick = 1; ; tick++) {
                 try {
                     Thread.sleep(COMPUTE_CHECK_MILLIS);
@@ -319,23 +320,15 @@ public final class Agent {
                 } catch (InterruptedException e) {
                     return;
                 } catch (Throwable t) {
-                    Log.error("reclaiming dead processes failed: " + t);
+                    if (!failed) {
+                        Log.error("the agent's periodic work (reclaiming, compute sharing) failed: " + t);
+                    } else {
+                        Log.debug("the agent's periodic work failed again: " + t);
+                    }
+                    failed = true;
                 }
             }
         });
-    }
-
-    /** NVML's name of a CUDA device ({@code GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}), or null. */
-    static String uuidOf(int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment uuid = arena.allocate(16);
-            if (CudaDriver.cuDeviceGetUuid_v2(uuid, device) != CudaDriver.CUDA_SUCCESS) {
-                return null;
-            }
-            return Region.uuidText(uuid.toArray(ValueLayout.JAVA_BYTE));
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     /**

@@ -6,28 +6,25 @@ import io.hami.region.RegionLayout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntFunction;
 
 /**
  * The bandwidth limits of one tenant, stepped by the agent's periodic thread (every quarter second): the device's
  * DRAM bandwidth by NVML GPM, attributed to this tenant by its part of the GPU time the hooked tenants used meanwhile
- * (docs/compute.md), moves the tenant's scale in the region with {@link BandwidthControl}.
+ * (docs/compute.md), moves the tenant's scale in the region with {@link BandwidthControl}. Devices are region devices,
+ * GPUs named by UUID, which is how NVML is asked for them.
  */
 public final class BandwidthLimiter {
     private final Region region;
     private final ComputeLines lines;
     private final int tenant;
-    private final IntFunction<String> uuidOfDevice;
     private Optional<Nvml> nvml;
     private final Map<Integer, Optional<Nvml.DramBandwidth>> meters = new HashMap<>();
     private final long[][] lastGpuNanos = new long[RegionLayout.TENANT_CAPACITY][RegionLayout.DEVICE_CAPACITY];
 
-    /** @param uuidOfDevice the {@code GPU-…} UUID of a device index, or null when it cannot be known */
-    public BandwidthLimiter(Region region, int tenant, IntFunction<String> uuidOfDevice) {
+    public BandwidthLimiter(Region region, int tenant) {
         this.region = region;
         this.lines = new ComputeLines(region.segment());
         this.tenant = tenant;
-        this.uuidOfDevice = uuidOfDevice;
     }
 
     public void step() {
@@ -78,7 +75,9 @@ public final class BandwidthLimiter {
             if (nvml == null) {
                 nvml = Nvml.load();
             }
-            String uuid = uuidOfDevice.apply(d);
+            // a region device is a GPU by UUID (docs/region.md): NVML finds it by the same name
+            String uuid = region.deviceState(d) == RegionLayout.STATE_ACTIVE
+                    ? Region.uuidText(region.deviceUuid(d)) : null;
             Optional<Nvml.DramBandwidth> meter =
                     uuid == null ? Optional.empty() : nvml.flatMap(n -> n.dramBandwidth(uuid));
             if (meter.isEmpty()) {
