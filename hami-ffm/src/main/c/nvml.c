@@ -310,10 +310,15 @@ static void clamp(unsigned long long *total, unsigned long long *free, unsigned 
     *used = in_use;
 }
 
+/* NVML's own answer for a function we cannot forward: no libnvidia-ml at all, or one without it. */
+static nvmlReturn_t missing(void) {
+    return atomic_load(&libnvml) == NULL ? NVML_ERROR_LIBRARY_NOT_FOUND : NVML_ERROR_FUNCTION_NOT_FOUND;
+}
+
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
     memory_fn real = (memory_fn)nvml_real("nvmlDeviceGetMemoryInfo");
     if (real == NULL) {
-        return atomic_load(&libnvml) == NULL ? NVML_ERROR_LIBRARY_NOT_FOUND : NVML_ERROR_FUNCTION_NOT_FOUND;
+        return missing();
     }
     nvmlReturn_t result = real(device, memory);
     uint64_t limit, used;
@@ -328,7 +333,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) 
 nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
     memory_v2_fn real = (memory_v2_fn)nvml_real("nvmlDeviceGetMemoryInfo_v2");
     if (real == NULL) {
-        return atomic_load(&libnvml) == NULL ? NVML_ERROR_LIBRARY_NOT_FOUND : NVML_ERROR_FUNCTION_NOT_FOUND;
+        return missing();
     }
     nvmlReturn_t result = real(device, memory);
     uint64_t limit, used;

@@ -83,18 +83,23 @@ static void run_locked(uint64_t kernels) {
     g_busy_until = (g_busy_until > now ? g_busy_until : now) + kernels * kernel_ns();
 }
 
-void fc_exec_launched(CUstream stream) {
+/* `kernels` launched on `stream`: recorded into its capture, or queued on the timeline. */
+static void enqueue(CUstream stream, unsigned kernels) {
     pthread_mutex_lock(&g_exec_lock);
     int slot = capture_slot(stream);
     uint64_t until = 0;
     if (slot >= 0) {
-        g_captured[slot]++;
+        g_captured[slot] += kernels;
     } else {
-        run_locked(1);
+        run_locked(kernels);
         until = g_busy_until - FC_QUEUE_DEPTH * kernel_ns();
     }
     pthread_mutex_unlock(&g_exec_lock);
     sleep_until(until); /* a full queue: the launch returns once there is room again */
+}
+
+void fc_exec_launched(CUstream stream) {
+    enqueue(stream, 1);
 }
 
 void fc_exec_synchronize(void) {
@@ -295,17 +300,7 @@ static CUresult graph_launch(CUgraphExec exec, CUstream stream) {
     if (!exec) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    pthread_mutex_lock(&g_exec_lock);
-    int slot = capture_slot(stream);
-    uint64_t until = 0;
-    if (slot >= 0) {
-        g_captured[slot] += exec->kernels;
-    } else {
-        run_locked(exec->kernels);
-        until = g_busy_until - FC_QUEUE_DEPTH * kernel_ns();
-    }
-    pthread_mutex_unlock(&g_exec_lock);
-    sleep_until(until);
+    enqueue(stream, exec->kernels);
     return CUDA_SUCCESS;
 }
 

@@ -58,10 +58,6 @@ public final class LaunchHooks {
 
     private LaunchHooks() {}
 
-    public static LaunchGate gate() {
-        return GATE;
-    }
-
     public static int cuLaunchKernel(long f, int gx, int gy, int gz, int bx, int by, int bz, int shmem, long stream,
                                      long params, long extra) {
         long token = before(KernelCosts.kernelKey(f, gx, gy, gz), stream, false);

@@ -44,10 +44,6 @@ public final class LaunchGate {
         this.lastFence = -FENCE_INTERVAL_NANOS;
     }
 
-    public Throttle throttle() {
-        return throttle;
-    }
-
     /**
      * Before a launch of kind {@code key} on {@code device}: returns a timer token when this launch is to be timed
      * (pass it to {@link #after}), else 0.
@@ -157,10 +153,5 @@ public final class LaunchGate {
             }
             clock.sleepUntil(clock.nanoTime() + FENCE_POLL_NANOS);
         }
-    }
-
-    /** Timings still outstanding (for tests and status). */
-    public synchronized int pending() {
-        return pending.size();
     }
 }

@@ -87,7 +87,11 @@ public final class Throttle {
 
     /** True while this tenant is low-priority and a high-priority tenant is active on the device. */
     public boolean yielding(int device, long now) {
-        return region.priority(tenant) == Region.PRIORITY_LOW && now - lines.highActiveUntil(device) < 0;
+        return yielding(region.priority(tenant), device, now);
+    }
+
+    private boolean yielding(int priority, int device, long now) {
+        return priority == Region.PRIORITY_LOW && now - lines.highActiveUntil(device) < 0;
     }
 
     /**
@@ -100,7 +104,7 @@ public final class Throttle {
         if (priority == Region.PRIORITY_HIGH) {
             lines.markHigh(device, now, gpuNanos, HIGH_WINDOW_NANOS);
         }
-        boolean yielding = priority == Region.PRIORITY_LOW && now - lines.highActiveUntil(device) < 0;
+        boolean yielding = yielding(priority, device, now);
         int share = share(device);
         if (yielding) {
             share = share == 0 ? MIN_SHARE : Math.min(share, MIN_SHARE);
