@@ -159,6 +159,15 @@ bench torch --reps "$REPS" --label torch-first-tensor --timeout-s 300 \
     -v hami-run "$RUN --memory 8g --region $W/t-run.region -- $TORCH tensor" \
     -v env "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/t-env.region $TORCH tensor"
 
+# ------------------------------------------------------------------ trace: where the boot's time goes (debug log)
+for i in 1 2 3; do
+    for what in "$PROBE" "$TORCH tensor"; do
+        env LD_PRELOAD="$LIB" CUDA_DEVICE_MEMORY_LIMIT=8g CUDA_DEVICE_MEMORY_SHARED_CACHE="$W/trace.region" \
+            LIBCUDA_LOG_LEVEL=debug HAMI_LOG_FILE="$OUT_DIR/startup-trace.log" $what >>"$OUT_DIR/startup-trace.log" 2>&1
+    done
+done
+grep -E 'boot steps|booted in|waited|first_call_ns|first_tensor_ns|cuda_ns' "$OUT_DIR/startup-trace.log" | sed 's/^/trace> /'
+
 # ------------------------------------------------------------------ questions only: no JVM
 bench questions --reps 3 --label questions-only --timeout-s 120 \
     -v native-torch "$TORCH available 0.5" \

@@ -42,7 +42,7 @@ static int destroy_at_exit;
 
 static void finish(int result);
 
-static void report(int ok, const char *text) {
+static int report(int ok, const char *text) {
     if (!ok && text != NULL) {
         snprintf(message, sizeof message, "%s", text);
     }
@@ -53,6 +53,7 @@ static void report(int ok, const char *text) {
         }
         finish(ok ? HAMI_BOOT_READY : HAMI_BOOT_FAILED); /* the host's JVM exits normally: no C exit handler */
     }
+    return 0;
 }
 
 static struct hami_bridge bridge = {
@@ -219,6 +220,15 @@ static int await_boot(long ms) {
     return current;
 }
 
+static long long monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+/* CLOCK_MONOTONIC, as Java's System.nanoTime: the agent logs its steps against it (-Dhami.bootStarted) */
+static long long boot_started_ns;
+
 static void at_exit(void);
 static pthread_t boot_thread; /* set by the boot thread before it registers at_exit */
 static int exiting;           /* the boot thread saw exit() begin: fail quietly */
@@ -288,6 +298,9 @@ static int create_jvm(void) {
     n = add_option(options, n, "-Djava.class.path=%s", agent);
     n = add_option(options, n, "-Dhami.bridge=%s", bridge_address);
     n = add_option(options, n, "-Dhami.dist=%s", dist);
+    char started[32];
+    snprintf(started, sizeof started, "%lld", boot_started_ns);
+    n = add_option(options, n, "-Dhami.bootStarted=%s", started);
     for (int i = 0; hami_jvm_option(i) != NULL; i++) {
         n = add_option(options, n, "%s", hami_jvm_option(i));
     }
@@ -350,6 +363,8 @@ static void *boot_main(void *unused) {
     int result = create_jvm();
     if (result != HAMI_BOOT_READY && !exiting) {
         hami_log_at(HAMI_LOG_ERROR, "%s", message);
+    } else if (result == HAMI_BOOT_READY) {
+        hami_log_at(HAMI_LOG_INFO, "the JVM booted in %.1f ms", (monotonic_ns() - boot_started_ns) / 1e6);
     }
     finish(result);
     return NULL;
@@ -373,6 +388,7 @@ static int locate_dist(void) {
 }
 
 static void start_boot(void) {
+    boot_started_ns = monotonic_ns();
     atomic_store(&state, HAMI_BOOT_RUNNING);
     if (locate_dist() != 0) {
         finish(fail("cannot find the hami-ffm distribution around libhami.so%s", ""));
@@ -432,7 +448,13 @@ int hami_boot_wait(void) {
     }
     pthread_once(&boot_once, start_boot);
     long ms = timeout_ms();
+    long long waiting_since = monotonic_ns();
     current = await_boot(ms);
+    static atomic_int waited;
+    if (!atomic_exchange(&waited, 1)) { /* the first wait only: what the boot cost the program */
+        hami_log_at(HAMI_LOG_DEBUG, "the first call that needs a decision waited %.1f ms for the boot (started %.1f ms "
+                    "before it)", (monotonic_ns() - waiting_since) / 1e6, (waiting_since - boot_started_ns) / 1e6);
+    }
     if (current == HAMI_BOOT_RUNNING) {
         static atomic_int reported;
         if (!atomic_exchange(&reported, 1)) {

@@ -128,7 +128,7 @@ struct hami_bridge {
     void *(*real_symbol)(const char *name);          /*  8: the real driver's export, or NULL */
     int (*install)(const char *name, void *hook);    /* 16: 0, or -1 for a name the trampoline does not export;
                                                         "hami_exit" takes a void (*)(void), run once at exit() */
-    void (*report)(int ok, const char *message);     /* 24: the agent's verdict, before premain returns */
+    int (*report)(int ok, const char *message);      /* 24: the agent's verdict, before premain returns */
     const char *dist;                                /* 32: the distribution's root directory */
 };
 #define HAMI_BRIDGE_MAGIC 0x48414d42u /* "HAMB" */

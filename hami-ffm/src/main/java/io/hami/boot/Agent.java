@@ -147,6 +147,7 @@ public final class Agent {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
+        long entered = System.nanoTime();
         Bridge bridge;
         boolean hosted;
         try {
@@ -178,7 +179,7 @@ public final class Agent {
             return; // the trampoline sees no verdict and refuses allocations
         }
         try {
-            boot(bridge, System.getenv(), hosted);
+            boot(bridge, System.getenv(), hosted, entered);
             status(Status.INSTALLED, "hooks installed");
             bridge.report(true, null);
         } catch (Throwable t) {
@@ -194,7 +195,7 @@ public final class Agent {
     }
 
     /** {@code hosted}: the host started this JVM, which then exits as JVMs do, running its shutdown hooks. */
-    static void boot(Bridge bridge, Map<String, String> env, boolean hosted) throws Throwable {
+    static void boot(Bridge bridge, Map<String, String> env, boolean hosted, long entered) throws Throwable {
         LimitConfig config = LimitConfig.fromEnvironment(env);
         ComputeConfig compute = ComputeConfig.fromEnvironment(env);
         boolean hookAll = "1".equals(env.get(HOOK_ALL_VARIABLE));
@@ -222,6 +223,7 @@ public final class Agent {
         Devices.set(devices);
         io.hami.pool.PoolBridge.install(bridge::install, bridge::realSymbol, region, tenant, slot);
 
+        long joined = System.nanoTime();
         List<String> installed = new ArrayList<>();
         // a hami-run job is always tracked, so that `hami-run set` can limit it while it runs
         boolean tracked = config.limited() || compute.asksForAnything()
@@ -237,6 +239,7 @@ public final class Agent {
                 install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
             }
         }
+        long hooked = System.nanoTime();
         ComputeSwitch launches = hookAll ? null : new ComputeSwitch(bridge, region, tenant, compute.sharesDisabled());
         if (launches != null && tracked) {
             launches.update();
@@ -249,6 +252,13 @@ public final class Agent {
         }
         BandwidthLimiter bandwidth = tracked && !hookAll ? new BandwidthLimiter(region, tenant) : null;
         startReclaimer(region, slot, tracked ? launches : null, bandwidth);
+        if (Log.enabled(Log.DEBUG)) {
+            // against the trampoline's clock (CLOCK_MONOTONIC, as nanoTime): where the boot's time goes
+            long origin = Long.getLong("hami.bootStarted", entered);
+            Log.debug(String.format("boot steps, ms after it began: agent %.1f, region and devices %.1f, memory hooks "
+                    + "%.1f, done %.1f", (entered - origin) / 1e6, (joined - origin) / 1e6, (hooked - origin) / 1e6,
+                    (System.nanoTime() - origin) / 1e6));
+        }
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "
                     + describeLimits(region, tenant) + ", hooks " + installed);
@@ -408,10 +418,8 @@ public final class Agent {
         if (bridge.realSymbol(name).equals(MemorySegment.NULL)) {
             return MemorySegment.NULL; // this driver has no such function: nobody can call it through us either
         }
-        FunctionDescriptor raw = Downcalls.raw(descriptor);
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         lookup.ensureInitialized(owner); // a failing static initializer must fail here, not inside an upcall
-        MethodHandle target = lookup.findStatic(owner, name, raw.toMethodType());
-        return Linker.nativeLinker().upcallStub(target, raw, Arena.global());
+        return Downcalls.upcall(lookup.findStatic(owner, name, Downcalls.raw(descriptor).toMethodType()), descriptor);
     }
 }

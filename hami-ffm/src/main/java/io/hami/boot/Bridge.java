@@ -1,5 +1,6 @@
 package io.hami.boot;
 
+import io.hami.hooks.Downcalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -42,12 +43,13 @@ public final class Bridge {
                     + Integer.toHexString(magic) + ", version " + version + "): libhami.so and hami-ffm.jar must "
                     + "come from the same distribution");
         }
-        realSymbol = LINKER.downcallHandle(bridge.get(ValueLayout.ADDRESS, 8),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-        install = LINKER.downcallHandle(bridge.get(ValueLayout.ADDRESS, 16),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-        report = LINKER.downcallHandle(bridge.get(ValueLayout.ADDRESS, 24),
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        // pointers as long and results as int: install and report share the hooks' linked shape (Downcalls)
+        realSymbol = Downcalls.downcall(bridge.get(ValueLayout.ADDRESS, 8),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        install = Downcalls.downcall(bridge.get(ValueLayout.ADDRESS, 16),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        report = Downcalls.downcall(bridge.get(ValueLayout.ADDRESS, 24),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
         dist = bridge.get(ValueLayout.ADDRESS, 32).reinterpret(4096).getString(0);
     }
 
@@ -119,7 +121,7 @@ public final class Bridge {
     /** The real driver's function called {@code name}, or {@link MemorySegment#NULL}. */
     public MemorySegment realSymbol(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return (MemorySegment) realSymbol.invokeExact(arena.allocateFrom(name));
+            return MemorySegment.ofAddress((long) realSymbol.invokeExact(arena.allocateFrom(name).address()));
         } catch (Throwable t) {
             throw new IllegalStateException("cannot resolve " + name, t);
         }
@@ -129,7 +131,7 @@ public final class Bridge {
     public void install(String name, MemorySegment hook) {
         int result;
         try (Arena arena = Arena.ofConfined()) {
-            result = (int) install.invokeExact(arena.allocateFrom(name), hook);
+            result = (int) install.invokeExact(arena.allocateFrom(name).address(), hook.address());
         } catch (Throwable t) {
             throw new IllegalStateException("cannot install " + name, t);
         }
@@ -142,7 +144,7 @@ public final class Bridge {
     public void report(boolean ok, String message) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = message == null ? MemorySegment.NULL : arena.allocateFrom(message);
-            report.invokeExact(ok ? 1 : 0, text);
+            int ignored = (int) report.invokeExact(ok ? 1 : 0, text.address());
         } catch (Throwable t) {
             throw new IllegalStateException("cannot report to the trampoline: " + t, t);
         }

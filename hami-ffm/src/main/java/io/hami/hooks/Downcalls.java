@@ -1,6 +1,7 @@
 package io.hami.hooks;
 
 import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -10,6 +11,8 @@ import io.hami.bindings.cuda.CudaDriver;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -33,6 +36,60 @@ public final class Downcalls {
     }
 
     /**
+     * Calls of at most this many arguments, every one of them an integer or a pointer, are linked as this many
+     * {@code long}s: the register arguments of x86-64 (six; AArch64 has eight).
+     */
+    static final int PADDED_ARITY = 6;
+
+    /**
+     * What the linker is given for {@code raw}: where every argument is an {@code int} or a {@code long} and there
+     * are at most {@link #PADDED_ARITY}, that many {@code long}s. The linker spins a class per distinct shape, ~7 ms
+     * each on the boot (interpreted, docs/startup.md); this way the hooks' ~35 functions need one shape each way, not
+     * ~17. Sound on the 64-bit Linux ABIs (x86-64, AArch64), where these arguments travel in registers: an int in the
+     * low half of a 64-bit register, whose upper half the callee ignores; a callee ignores registers beyond its own
+     * arguments, and an upcall drops the values of those its caller did not set. Other calls keep their shape.
+     */
+    static FunctionDescriptor linked(FunctionDescriptor raw) {
+        List<MemoryLayout> args = raw.argumentLayouts();
+        boolean integers = args.size() <= PADDED_ARITY
+                && args.stream().allMatch(a -> a.equals(ValueLayout.JAVA_INT) || a.equals(ValueLayout.JAVA_LONG));
+        if (!integers) {
+            return raw;
+        }
+        MemoryLayout[] padded = new MemoryLayout[PADDED_ARITY];
+        Arrays.fill(padded, ValueLayout.JAVA_LONG);
+        return raw.returnLayout().map(r -> FunctionDescriptor.of(r, padded))
+                .orElseGet(() -> FunctionDescriptor.ofVoid(padded));
+    }
+
+    /** An upcall stub for {@code target}, whose type is {@code raw(descriptor)}'s, linked at its shared shape. */
+    public static MemorySegment upcall(MethodHandle target, FunctionDescriptor descriptor) {
+        FunctionDescriptor raw = raw(descriptor);
+        FunctionDescriptor linked = linked(raw);
+        MethodHandle adapted = target;
+        if (linked != raw) {
+            int arity = raw.argumentLayouts().size();
+            MethodType wide = linked.toMethodType().dropParameterTypes(arity, PADDED_ARITY);
+            adapted = MethodHandles.dropArguments(MethodHandles.explicitCastArguments(target, wide), arity,
+                    linked.toMethodType().parameterList().subList(arity, PADDED_ARITY));
+        }
+        return LINKER.upcallStub(adapted, linked, Arena.global());
+    }
+
+    /** A downcall to {@code address} of type {@code raw.toMethodType()}, linked at its shared shape. */
+    public static MethodHandle downcall(MemorySegment address, FunctionDescriptor raw) {
+        FunctionDescriptor linked = linked(raw);
+        MethodHandle handle = LINKER.downcallHandle(address, linked);
+        if (linked != raw) {
+            int arity = raw.argumentLayouts().size();
+            Object[] zeros = new Object[PADDED_ARITY - arity];
+            Arrays.fill(zeros, 0L);
+            handle = MethodHandles.insertArguments(handle, arity, zeros);
+        }
+        return handle.asType(raw.toMethodType());
+    }
+
+    /**
      * A raw downcall to the real driver function {@code name}, found through {@code resolver}; where this driver has
      * no such function, a handle that answers {@code CUDA_ERROR_NOT_FOUND} (its hook is then never installed).
      */
@@ -45,6 +102,6 @@ public final class Downcalls {
             return MethodHandles.dropArguments(MethodHandles.constant(int.class, CudaDriver.CUDA_ERROR_NOT_FOUND), 0,
                     type.parameterList());
         }
-        return LINKER.downcallHandle(address, raw);
+        return downcall(address, raw);
     }
 }
