@@ -177,11 +177,16 @@ bench questions --reps 3 --label questions-only --timeout-s 120 \
     -v env-c "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/q.region $PROBE --only-init --settle-ms 500"
 
 # ------------------------------------------------------------------ pss: 1 and 8 processes (8 tenants)
+# a node's region records the context size once (the first process measures it with a throwaway context): the
+# steady state is a region that has it; the fresh variant is the first burst of tenants on a new region
 for n in 1 8; do
+    "$RUN" --memory 8g --region "$W/pss-$n.region" -- "$PROBE" >/dev/null 2>&1 || log "pss warm-up failed (rc $?)"
     bench pss --reps 1 --concurrent "$n" --label "pss-c-$n" --timeout-s 180 \
         -v native "$PROBE --settle-ms 4000" \
-        -v hami-run "$RUN --memory 8g --region $W/pss-$n.region -- $PROBE --settle-ms 4000"
+        -v hami-run "$RUN --memory 8g --region $W/pss-$n.region -- $PROBE --settle-ms 4000" \
+        -v hami-run-fresh "$RUN --memory 8g --region $W/pss-fresh-$n.region -- $PROBE --settle-ms 4000"
 done
+"$RUN" --memory 8g --region "$W/pss-t.region" -- "$PROBE" >/dev/null 2>&1 || log "pss warm-up failed (rc $?)"
 bench pss --reps 1 --concurrent 8 --label pss-torch-8 --timeout-s 240 \
     -v native "$TORCH tensor 8" \
     -v hami-run "$RUN --memory 8g --region $W/pss-t.region -- $TORCH tensor 8"
@@ -263,7 +268,7 @@ figures = {
     "torch_cuda_ms": {v: med(t, v, "cuda_ns") and med(t, v, "cuda_ns") / 1e6 for v in ("native", "hami-run", "env")},
     "torch_import_ms": {v: med(t, v, "import_ns") and med(t, v, "import_ns") / 1e6 for v in ("native", "hami-run", "env")},
     "torch_wall_ms": {v: med(t, v, "wall_ns") and med(t, v, "wall_ns") / 1e6 for v in ("native", "hami-run", "env")},
-    "pss_mib": {r.get("label"): {v: med(r, v, "pss_kb") and med(r, v, "pss_kb") / 1024 for v in ("native", "hami-run")}
+    "pss_mib": {r.get("label"): {v: med(r, v, "pss_kb") and med(r, v, "pss_kb") / 1024 for v in ("native", "hami-run", "hami-run-fresh")}
                 for r in parts["pss"]},
     "rss_mib": {r.get("label"): {v: med(r, v, "rss_kb") and med(r, v, "rss_kb") / 1024 for v in ("native", "hami-run")}
                 for r in parts["pss"]},

@@ -23,7 +23,9 @@ make -s -C hami-ffm/src/test/c OUT="$W/t" "$W/t/fake/libcuda.so.1" "$W/t/fake/li
 gcc -O2 -o "$W/startup_bench" benchmarks/native/startup_bench.c
 gcc -O2 -I"${CUDA_INCLUDE:-/usr/local/cuda/include}" -o "$W/startup_probe" benchmarks/native/startup_probe.c \
     -L"$W/t/fake" -lcuda
-export LD_LIBRARY_PATH=$W/t/fake FAKECUDA_TOTAL_MB=1024 FAKECUDA_LEDGER=$W/ledger
+# contexts take memory, as on a GPU: the first boot measures their size once and records it in the region, and
+# every later boot reads it (with 0 MiB nothing is measurable, and every boot would measure again)
+export LD_LIBRARY_PATH=$W/t/fake FAKECUDA_TOTAL_MB=1024 FAKECUDA_LEDGER=$W/ledger FAKECUDA_CONTEXT_MB=64
 unset LD_PRELOAD HAMI_JVM_OPTIONS HAMI_TENANT HAMI_HOOK_ALL CUDA_DEVICE_MEMORY_SHARED_CACHE || true
 while read -r v; do unset "$v"; done < <(compgen -e | grep '^CUDA_DEVICE_MEMORY_LIMIT' || true)
 P=$W/startup_probe

@@ -199,8 +199,12 @@ static long timeout_ms(void) {
     return value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }
 
-/* Waits at most ms for a running boot to end; returns the state then (still RUNNING after the time). */
-static int await_boot(long ms) {
+/*
+ * Waits at most ms for a running boot to end, or, with hook, for that hook to be installed (the agent installs the
+ * hooks one by one before its verdict: a call that needs a decision goes on once its own hook is in, docs/startup.md);
+ * returns the state then (still RUNNING after the time, or when the hook came first).
+ */
+static int await_boot(long ms, _Atomic(void *) *hook) {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += ms / 1000;
@@ -211,7 +215,8 @@ static int await_boot(long ms) {
     }
     int current;
     pthread_mutex_lock(&boot_mutex);
-    while ((current = atomic_load(&state)) == HAMI_BOOT_RUNNING) {
+    while ((current = atomic_load(&state)) == HAMI_BOOT_RUNNING
+           && (hook == NULL || atomic_load_explicit(hook, memory_order_acquire) == NULL)) {
         if (pthread_cond_timedwait(&boot_done, &boot_mutex, &deadline) == ETIMEDOUT) {
             break;
         }
@@ -348,7 +353,7 @@ static void at_exit(void) {
     if (pthread_equal(pthread_self(), boot_thread)) {
         return; /* the JVM exits the process from inside its own creation: nothing to wait for */
     }
-    if (await_boot(timeout_ms()) != HAMI_BOOT_READY) {
+    if (await_boot(timeout_ms(), NULL) != HAMI_BOOT_READY) {
         return; /* failed, timed out, or a forked child (it inherits this handler, not the JVM) */
     }
     hami_run_exit_hook();
@@ -441,7 +446,7 @@ __attribute__((visibility("default"))) const struct hami_bridge *hami_agent_brid
     return atomic_load(&hosted) && atomic_load(&state) == HAMI_BOOT_RUNNING ? &bridge : NULL;
 }
 
-int hami_boot_wait(void) {
+int hami_boot_wait_for(_Atomic(void *) *hook) {
     int current = atomic_load(&state);
     if (current == HAMI_BOOT_READY || current == HAMI_BOOT_FAILED || current == HAMI_BOOT_FORKED) {
         return current;
@@ -449,13 +454,16 @@ int hami_boot_wait(void) {
     pthread_once(&boot_once, start_boot);
     long ms = timeout_ms();
     long long waiting_since = monotonic_ns();
-    current = await_boot(ms);
+    current = await_boot(ms, hook);
     static atomic_int waited;
     if (!atomic_exchange(&waited, 1)) { /* the first wait only: what the boot cost the program */
         hami_log_at(HAMI_LOG_DEBUG, "the first call that needs a decision waited %.1f ms for the boot (started %.1f ms "
                     "before it)", (monotonic_ns() - waiting_since) / 1e6, (waiting_since - boot_started_ns) / 1e6);
     }
     if (current == HAMI_BOOT_RUNNING) {
+        if (hook != NULL && atomic_load_explicit(hook, memory_order_acquire) != NULL) {
+            return HAMI_BOOT_READY; /* this call's hook is in: it may go on while the agent installs the rest */
+        }
         static atomic_int reported;
         if (!atomic_exchange(&reported, 1)) {
             hami_log("the JVM did not start within %ld ms (HAMI_BOOT_TIMEOUT_MS)", ms);
@@ -463,6 +471,19 @@ int hami_boot_wait(void) {
         return HAMI_BOOT_FAILED; /* this call fails; a later one sees the boot once it completes */
     }
     return current;
+}
+
+int hami_boot_wait(void) {
+    return hami_boot_wait_for(NULL);
+}
+
+/* A hook was installed: calls waiting for it may go on. */
+void hami_boot_hook_installed(void) {
+    if (atomic_load(&state) == HAMI_BOOT_RUNNING) {
+        pthread_mutex_lock(&boot_mutex);
+        pthread_cond_broadcast(&boot_done);
+        pthread_mutex_unlock(&boot_mutex);
+    }
 }
 
 /* Context creation under a limit: start the boot in the background, never wait for it. */

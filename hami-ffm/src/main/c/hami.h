@@ -156,6 +156,8 @@ HAMI_HIDDEN void *hami_real_dlsym(void *handle, const char *name);
 HAMI_HIDDEN int hami_limited(void);
 HAMI_HIDDEN int hami_launch_limit(int device, uint64_t *bytes);
 HAMI_HIDDEN int hami_boot_wait(void);
+HAMI_HIDDEN int hami_boot_wait_for(_Atomic(void *) *hook);
+HAMI_HIDDEN void hami_boot_hook_installed(void);
 HAMI_HIDDEN void hami_boot_kick(void);
 HAMI_HIDDEN const char *hami_boot_message(void);
 

@@ -196,6 +196,9 @@ int hami_install(const char *name, void *hook) {
         return -1;
     }
     atomic_store_explicit(&hooks[i], hook, memory_order_release);
+    if (hook != NULL) {
+        hami_boot_hook_installed();
+    }
     return 0;
 }
 
@@ -261,9 +264,9 @@ static int kicks(int id) {
     }
 }
 
-/* Waits for the boot; CUDA_SUCCESS to go on, or the refusal when a limit cannot be enforced. */
+/* Waits for the boot, or for this call's hook; CUDA_SUCCESS to go on, or the refusal when a limit cannot be enforced. */
 static CUresult await_decision(int id) {
-    if (hami_boot_wait() == HAMI_BOOT_READY) {
+    if (hami_boot_wait_for(&hooks[id]) == HAMI_BOOT_READY) {
         return CUDA_SUCCESS;
     }
     if (!allocates(id)) {

@@ -51,44 +51,52 @@ public final class Agent {
     /** A trampoline export and the class whose static method of the same name handles it. */
     record Hook(Class<?> owner, CudaDriver.FunctionInfo function) {}
 
-    /** Every path that takes device memory, and what a tenant reads of its size (docs/memory.md). */
+    /**
+     * Every path that takes device memory, and what a tenant reads of its size (docs/memory.md), in the order they
+     * are installed. A call that needs a decision goes on as soon as its own hook is in, before the agent's verdict
+     * (docs/startup.md), so: contexts first (those created meanwhile are then charged, before any allocation is
+     * decided), what the first allocation of most programs needs next, and in every group the call that gives back
+     * before the one that takes, so that nothing taken through a hook is given back past it.
+     */
     static final List<Hook> MEMORY_HOOKS = List.of(
-            new Hook(MemoryHooks.class, CudaDriver.cuMemAlloc_v2.INFO),
-            new Hook(MemoryHooks.class, CudaDriver.cuMemFree_v2.INFO),
-            new Hook(MemoryHooks.class, CudaDriver.cuMemGetInfo_v2.INFO),
-            new Hook(MemoryHooks.class, CudaDriver.cuDeviceTotalMem_v2.INFO),
-            new Hook(ManagedAndPitchHooks.class, CudaDriver.cuMemAllocManaged.INFO),
-            new Hook(ManagedAndPitchHooks.class, CudaDriver.cuMemAllocPitch_v2.INFO),
-            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocAsync.INFO),
-            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocAsync_ptsz.INFO),
-            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocFromPoolAsync.INFO),
-            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocFromPoolAsync_ptsz.INFO),
-            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemFreeAsync.INFO),
-            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemFreeAsync_ptsz.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemCreate.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemRelease.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemRetainAllocationHandle.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemMap.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemUnmap.INFO),
-            new Hook(VmmHooks.class, CudaDriver.cuMemImportFromShareableHandle.INFO),
-            new Hook(GraphLaunchHooks.class, CudaDriver.cuGraphLaunch.INFO),
-            new Hook(GraphLaunchHooks.class, CudaDriver.cuGraphLaunch_ptsz.INFO),
-            // issue 3's remaining memory paths (docs/memory.md)
-            new Hook(ArrayHooks.class, CudaDriver.cuArrayCreate_v2.INFO),
-            new Hook(ArrayHooks.class, CudaDriver.cuArray3DCreate_v2.INFO),
-            new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayCreate.INFO),
-            new Hook(ArrayHooks.class, CudaDriver.cuArrayDestroy.INFO),
-            new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayDestroy.INFO),
-            new Hook(ExternalMemoryHooks.class, CudaDriver.cuImportExternalMemory.INFO),
-            new Hook(ExternalMemoryHooks.class, CudaDriver.cuDestroyExternalMemory.INFO),
-            new Hook(IpcHooks.class, CudaDriver.cuIpcOpenMemHandle_v2.INFO),
-            new Hook(IpcHooks.class, CudaDriver.cuIpcCloseMemHandle.INFO),
             new Hook(ContextHooks.class, CudaDriver.cuDevicePrimaryCtxRetain.INFO),
             new Hook(ContextHooks.class, CudaDriver.cuDevicePrimaryCtxRelease_v2.INFO),
             new Hook(ContextHooks.class, ContextHooks.Legacy.CREATE_V2),
             new Hook(ContextHooks.class, ContextHooks.Legacy.CREATE_V3),
             new Hook(ContextHooks.class, CudaDriver.cuCtxCreate_v4.INFO),
-            new Hook(ContextHooks.class, CudaDriver.cuCtxDestroy_v2.INFO));
+            new Hook(ContextHooks.class, CudaDriver.cuCtxDestroy_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuMemFree_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuMemAlloc_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuMemGetInfo_v2.INFO),
+            new Hook(MemoryHooks.class, CudaDriver.cuDeviceTotalMem_v2.INFO),
+            new Hook(ManagedAndPitchHooks.class, CudaDriver.cuMemAllocManaged.INFO),
+            new Hook(ManagedAndPitchHooks.class, CudaDriver.cuMemAllocPitch_v2.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemFreeAsync.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemFreeAsync_ptsz.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocAsync.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocAsync_ptsz.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocFromPoolAsync.INFO),
+            new Hook(StreamOrderedHooks.class, CudaDriver.cuMemAllocFromPoolAsync_ptsz.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemUnmap.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemRelease.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemRetainAllocationHandle.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemMap.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemImportFromShareableHandle.INFO),
+            new Hook(VmmHooks.class, CudaDriver.cuMemCreate.INFO),
+            new Hook(GraphLaunchHooks.class, CudaDriver.cuGraphLaunch.INFO),
+            new Hook(GraphLaunchHooks.class, CudaDriver.cuGraphLaunch_ptsz.INFO),
+            // issue 3's remaining memory paths (docs/memory.md)
+            new Hook(ArrayHooks.class, CudaDriver.cuArrayDestroy.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayDestroy.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuArrayCreate_v2.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuArray3DCreate_v2.INFO),
+            new Hook(ArrayHooks.class, CudaDriver.cuMipmappedArrayCreate.INFO),
+            new Hook(ExternalMemoryHooks.class, CudaDriver.cuDestroyExternalMemory.INFO),
+            new Hook(ExternalMemoryHooks.class, CudaDriver.cuImportExternalMemory.INFO),
+            new Hook(IpcHooks.class, CudaDriver.cuIpcCloseMemHandle.INFO),
+            new Hook(IpcHooks.class, CudaDriver.cuIpcOpenMemHandle_v2.INFO));
+    /** How many of {@link #MEMORY_HOOKS} are the context hooks, after which existing contexts are charged. */
+    static final int CONTEXT_HOOK_COUNT = 6;
 
     /** HAMI_HOOK_ALL: the upcall path itself, for measurement. */
     static final List<Hook> PASS_THROUGH_HOOKS = List.of(
@@ -221,7 +229,6 @@ public final class Agent {
         applyCompute(region, tenant, compute);
         HookContext.set(new HookContext(bridge::realSymbol, region, tenant, slot));
         Devices.set(devices);
-        io.hami.pool.PoolBridge.install(bridge::install, bridge::realSymbol, region, tenant, slot);
 
         long joined = System.nanoTime();
         List<String> installed = new ArrayList<>();
@@ -229,10 +236,13 @@ public final class Agent {
         boolean tracked = config.limited() || compute.asksForAnything()
                 || env.containsKey(LimitConfig.TENANT_VARIABLE);
         if (tracked || hookAll) {
-            for (Hook hook : MEMORY_HOOKS) {
+            for (int i = 0; i < MEMORY_HOOKS.size(); i++) {
+                Hook hook = MEMORY_HOOKS.get(i);
                 install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
+                if (i == CONTEXT_HOOK_COUNT - 1) {
+                    ContextHooks.chargeExisting(); // contexts created while the JVM booted; later ones meet the hooks
+                }
             }
-            ContextHooks.chargeExisting(); // contexts created while the JVM booted; later ones meet the hooks
         }
         if (hookAll) {
             for (Hook hook : PASS_THROUGH_HOOKS) {
@@ -240,6 +250,7 @@ public final class Agent {
             }
         }
         long hooked = System.nanoTime();
+        io.hami.pool.PoolBridge.install(bridge::install, bridge::realSymbol, region, tenant, slot);
         ComputeSwitch launches = hookAll ? null : new ComputeSwitch(bridge, region, tenant, compute.sharesDisabled());
         if (launches != null && tracked) {
             launches.update();

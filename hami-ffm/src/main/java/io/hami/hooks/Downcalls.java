@@ -51,7 +51,7 @@ public final class Downcalls {
      */
     static FunctionDescriptor linked(FunctionDescriptor raw) {
         List<MemoryLayout> args = raw.argumentLayouts();
-        boolean integers = args.size() <= PADDED_ARITY
+        boolean integers = !args.isEmpty() && args.size() <= PADDED_ARITY
                 && args.stream().allMatch(a -> a.equals(ValueLayout.JAVA_INT) || a.equals(ValueLayout.JAVA_LONG));
         if (!integers) {
             return raw;
@@ -81,10 +81,15 @@ public final class Downcalls {
         FunctionDescriptor linked = linked(raw);
         MethodHandle handle = LINKER.downcallHandle(address, linked);
         if (linked != raw) {
+            // the padding repeats the first argument, which the callee never reads: no bound values, so no
+            // BoundMethodHandle species is spun per count of them (insertArguments would)
             int arity = raw.argumentLayouts().size();
-            Object[] zeros = new Object[PADDED_ARITY - arity];
-            Arrays.fill(zeros, 0L);
-            handle = MethodHandles.insertArguments(handle, arity, zeros);
+            MethodType wide = linked.toMethodType().dropParameterTypes(arity, PADDED_ARITY);
+            int[] order = new int[PADDED_ARITY];
+            for (int i = 0; i < arity; i++) {
+                order[i] = i;
+            }
+            handle = MethodHandles.permuteArguments(handle, wide, order);
         }
         return handle.asType(raw.toMethodType());
     }
