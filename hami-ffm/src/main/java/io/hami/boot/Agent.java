@@ -328,6 +328,7 @@ public final class Agent {
             for (long tick = 1; ; tick++) {
                 try {
                     Thread.sleep(COMPUTE_CHECK_MILLIS);
+                    ContextHooks.chargeLate();
                     if (launches != null) {
                         launches.update();
                     }

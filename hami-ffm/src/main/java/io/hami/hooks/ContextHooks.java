@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * Context overhead (docs/memory.md): every CUDA context a process holds on a device (its primary context while
  * retained, each extra context until destroyed) is charged the device's context size, measured once per device and
- * region and kept in the device record ({@code DEVICE_CONTEXT_BYTES}): the first process that needs it creates a
- * throwaway context and reads how much free device memory that took. Context creation never waits for the JVM (the
+ * region and kept in the device record ({@code DEVICE_CONTEXT_BYTES}): the first process that needs it claims the
+ * measurement ({@code DEVICE_CONTEXT_MEASURING_UNTIL}), creates a throwaway context and reads how much free device
+ * memory that took; processes that start meanwhile charge their primary context once the size lands. Context creation never waits for the JVM (the
  * trampoline only starts the boot): contexts that exist when the agent comes up are charged by {@link #chargeExisting},
  * later ones by these hooks, which reserve before the driver is called once the size is known. A context that already
  * exists is charged past the limit if need be, so later allocations are refused. Contexts are rare: one lock.
@@ -70,6 +71,10 @@ public final class ContextHooks {
     /** Readings that differ by less than this agree; a context smaller than this is not measurable. */
     private static final long MEASURE_TOLERANCE = 2L << 20;
     private static final int MEASURE_ATTEMPTS = 4;
+    /** How long a measurement may hold its claim: two context creations each attempt, slow when many start at once. */
+    private static final long MEASURE_CLAIM_NANOS = 20_000_000_000L;
+    /** A primary context went uncharged because another process was measuring the size. */
+    private static volatile boolean uncharged;
 
     private static final Object LOCK = new Object();
     /** Bytes charged for each device's primary context (0: none). */
@@ -251,20 +256,45 @@ public final class ContextHooks {
         return Accounting.DEVICES.regionDevice(ordinal);
     }
 
-    /** The device's context size from the region, measured and recorded first if nobody has yet (LOCK held). */
+    /**
+     * The device's context size from the region, measured and recorded first if nobody has yet (LOCK held); 0 while
+     * another process measures it (its primary context is then charged later, {@link #chargeLate}).
+     */
     private static long contextBytes(int device) throws Throwable {
-        long known = Accounting.REGION.contextBytes(region(device));
+        int regionDevice = region(device);
+        long known = Accounting.REGION.contextBytes(regionDevice);
         if (known > 0) {
             return known;
         }
-        long measured = measure(device);
-        if (measured > 0) {
-            Accounting.REGION.recordContextBytes(region(device), measured);
-            if (Log.enabled(Log.INFO)) {
-                Log.info("a CUDA context takes " + measured + " bytes on device " + device + " (measured once)");
-            }
+        long now = System.nanoTime();
+        long until = now + MEASURE_CLAIM_NANOS;
+        if (!Accounting.REGION.claimContextMeasurement(regionDevice, now, until)) {
+            uncharged = true;
+            return 0;
         }
-        return Accounting.REGION.contextBytes(region(device));
+        try {
+            long measured = measure(device);
+            if (measured > 0) {
+                Accounting.REGION.recordContextBytes(regionDevice, measured);
+                if (Log.enabled(Log.INFO)) {
+                    Log.info("a CUDA context takes " + measured + " bytes on device " + device + " (measured once)");
+                }
+            }
+        } finally {
+            Accounting.REGION.releaseContextMeasurement(regionDevice, until);
+        }
+        return Accounting.REGION.contextBytes(regionDevice);
+    }
+
+    /**
+     * The agent's periodic thread: charges the primary contexts that were found while another process was measuring
+     * the context size, once it has recorded it. One volatile read when there are none.
+     */
+    public static void chargeLate() {
+        if (uncharged) {
+            uncharged = false;
+            chargeExisting();
+        }
     }
 
     /**

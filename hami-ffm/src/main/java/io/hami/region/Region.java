@@ -539,6 +539,22 @@ public final class Region implements AutoCloseable {
         LONG.compareAndSet(segment, deviceOffset(device) + DEVICE_CONTEXT_BYTES_OFFSET, 0L, bytes);
     }
 
+    /**
+     * Claims the context measurement of {@code device} until {@code untilNanos} (CLOCK_MONOTONIC): false while another
+     * process's claim runs. A burst of processes on a fresh region then creates one throwaway context per device, not
+     * one each; a claim whose holder died expires.
+     */
+    public boolean claimContextMeasurement(int device, long nowNanos, long untilNanos) {
+        long offset = deviceOffset(device) + DEVICE_CONTEXT_MEASURING_UNTIL_OFFSET;
+        long held = (long) LONG.getVolatile(segment, offset);
+        return (held == 0 || held - nowNanos <= 0) && LONG.compareAndSet(segment, offset, held, untilNanos);
+    }
+
+    /** Ends this process's claim (whether or not it recorded a size). */
+    public void releaseContextMeasurement(int device, long untilNanos) {
+        LONG.compareAndSet(segment, deviceOffset(device) + DEVICE_CONTEXT_MEASURING_UNTIL_OFFSET, untilNanos, 0L);
+    }
+
     /** Bytes the process in {@code slot} maps from other processes' memory (charged to them, shown only). */
     public long slotImported(int slot) {
         return (long) LONG.getVolatile(segment, slotOffset(slot) + SLOT_IMPORTED_OFFSET);

@@ -22,7 +22,7 @@ public final class RegionLayout {
     /** "HAMIFFM\0" read as a little-endian long. */
     public static final long MAGIC = 0x004D46464D494D48L;
     public static final int MAJOR_VERSION = 2;
-    public static final int MINOR_VERSION = 1;
+    public static final int MINOR_VERSION = 2;
 
     public static final int DEVICE_CAPACITY = 16;
     public static final int TENANT_CAPACITY = 64;
@@ -101,6 +101,8 @@ public final class RegionLayout {
     public static final int UUID_LENGTH = 16;
     /** Device memory one context takes on this device, measured once by the first process that can. */
     public static final int DEVICE_CONTEXT_BYTES_OFFSET = 32;
+    /** 2.2: until when (CLOCK_MONOTONIC ns) one process measures the context size; the others do not meanwhile. */
+    public static final int DEVICE_CONTEXT_MEASURING_UNTIL_OFFSET = 40;
     /** Written at high-priority launches: a line of its own, apart from the record's stable fields. */
     public static final int DEVICE_HIGH_ACTIVE_UNTIL_OFFSET = CACHE_LINE;
     public static final int DEVICE_HIGH_BUSY_UNTIL_OFFSET = CACHE_LINE + Long.BYTES;

@@ -38,6 +38,20 @@ class RegionTest {
     }
 
     @Test
+    void one_process_at_a_time_measures_a_context_and_a_dead_claim_expires() throws Exception {
+        try (Region region = Region.openOrCreate(dir.resolve("r.region"))) {
+            assertThat(region.claimContextMeasurement(3, 1_000, 5_000)).isTrue();
+            assertThat(region.claimContextMeasurement(3, 2_000, 6_000)).as("held until 5000").isFalse();
+            assertThat(region.claimContextMeasurement(4, 2_000, 6_000)).as("another device").isTrue();
+            assertThat(region.claimContextMeasurement(3, 5_001, 9_000)).as("expired: its holder died").isTrue();
+            region.releaseContextMeasurement(3, 5_000); // the first holder, late: not its claim any more
+            assertThat(region.claimContextMeasurement(3, 6_000, 9_500)).isFalse();
+            region.releaseContextMeasurement(3, 9_000);
+            assertThat(region.claimContextMeasurement(3, 6_000, 9_500)).isTrue();
+        }
+    }
+
+    @Test
     void refuses_a_foreign_file_naming_it_and_the_fix() throws Exception {
         Path path = dir.resolve("foreign");
         Files.write(path, new byte[4096]);
