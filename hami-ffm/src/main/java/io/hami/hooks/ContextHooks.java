@@ -57,16 +57,22 @@ public final class ContextHooks {
             Accounting.real(CudaDriver.cuCtxCreate_v4.NAME, CudaDriver.cuCtxCreate_v4.DESC);
     private static final MethodHandle DESTROY =
             Accounting.real(CudaDriver.cuCtxDestroy_v2.NAME, CudaDriver.cuCtxDestroy_v2.DESC);
-    private static final MethodHandle PUSH =
-            Accounting.real(CudaDriver.cuCtxPushCurrent_v2.NAME, CudaDriver.cuCtxPushCurrent_v2.DESC);
-    private static final MethodHandle SET_CURRENT =
-            Accounting.real(CudaDriver.cuCtxSetCurrent.NAME, CudaDriver.cuCtxSetCurrent.DESC);
-    private static final MethodHandle POP =
-            Accounting.real(CudaDriver.cuCtxPopCurrent_v2.NAME, CudaDriver.cuCtxPopCurrent_v2.DESC);
-    private static final MethodHandle GET_INFO =
-            Accounting.real(CudaDriver.cuMemGetInfo_v2.NAME, CudaDriver.cuMemGetInfo_v2.DESC);
     private static final MethodHandle COUNT =
             Accounting.real(CudaDriver.cuDeviceGetCount.NAME, CudaDriver.cuDeviceGetCount.DESC);
+
+    /** What only the measurement calls: linked by the one process per region that measures, not at every boot. */
+    private static final class Measure {
+        static final MethodHandle PUSH =
+                Accounting.real(CudaDriver.cuCtxPushCurrent_v2.NAME, CudaDriver.cuCtxPushCurrent_v2.DESC);
+        static final MethodHandle SET_CURRENT =
+                Accounting.real(CudaDriver.cuCtxSetCurrent.NAME, CudaDriver.cuCtxSetCurrent.DESC);
+        static final MethodHandle POP =
+                Accounting.real(CudaDriver.cuCtxPopCurrent_v2.NAME, CudaDriver.cuCtxPopCurrent_v2.DESC);
+        static final MethodHandle GET_INFO =
+                Accounting.real(CudaDriver.cuMemGetInfo_v2.NAME, CudaDriver.cuMemGetInfo_v2.DESC);
+
+        private Measure() {}
+    }
 
     /** Readings that differ by less than this agree; a context smaller than this is not measurable. */
     private static final long MEASURE_TOLERANCE = 2L << 20;
@@ -330,22 +336,22 @@ public final class ContextHooks {
         }
         long primary = SCRATCH.get(ValueLayout.JAVA_LONG, 0);
         long taken = -1;
-        if ((int) PUSH.invokeExact(primary) == CUDA_SUCCESS) {
-            if ((int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS) {
+        if ((int) Measure.PUSH.invokeExact(primary) == CUDA_SUCCESS) {
+            if ((int) Measure.GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS) {
                 long before = SCRATCH.get(ValueLayout.JAVA_LONG, 8);
                 if ((int) CREATE_4.invokeExact(ctxSlot, 0L, 0, device) == CUDA_SUCCESS) {
                     long temporary = SCRATCH.get(ValueLayout.JAVA_LONG, 0);
-                    long with = (int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
+                    long with = (int) Measure.GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
                             ? SCRATCH.get(ValueLayout.JAVA_LONG, 8) : -1;
                     int ignored = (int) DESTROY.invokeExact(temporary); // also pops it
-                    ignored = (int) SET_CURRENT.invokeExact(primary); // the top again (drivers that clear it)
-                    if (with >= 0 && (int) GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
+                    ignored = (int) Measure.SET_CURRENT.invokeExact(primary); // the top again (drivers that clear it)
+                    if (with >= 0 && (int) Measure.GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
                             && Math.abs(SCRATCH.get(ValueLayout.JAVA_LONG, 8) - before) <= MEASURE_TOLERANCE) {
                         taken = Math.max(0, before - with);
                     }
                 }
             }
-            int ignored = (int) POP.invokeExact(ctxSlot);
+            int ignored = (int) Measure.POP.invokeExact(ctxSlot);
         }
         int ignored = (int) RELEASE.invokeExact(device);
         return taken;

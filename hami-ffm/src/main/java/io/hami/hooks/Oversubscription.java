@@ -33,13 +33,21 @@ final class Oversubscription {
     private static final int LOCATION_DEVICE = 1; // CU_MEM_LOCATION_TYPE_DEVICE
     private static final int LOCATION_HOST = 2; // CU_MEM_LOCATION_TYPE_HOST
 
-    private static final MethodHandle MANAGED =
-            Accounting.real(CudaDriver.cuMemAllocManaged.NAME, CudaDriver.cuMemAllocManaged.DESC);
-    private static final MethodHandle ADVISE =
-            Accounting.real(CudaDriver.cuMemAdvise_v2.NAME, CudaDriver.cuMemAdvise_v2.DESC);
-    private static final MethodHandle FREE = Accounting.real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
-    /** A CUmemLocation {type, id} per thread, passed by value. */
-    private static final ThreadLocal<MemorySegment> LOCATION = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 4));
+    /**
+     * The driver calls that serve memory, linked when memory is first served: every allocation reads {@link #ENABLED},
+     * and linking these at that first read cost the first allocation of every process ~20 ms (docs/startup.md).
+     */
+    private static final class Served {
+        static final MethodHandle MANAGED =
+                Accounting.real(CudaDriver.cuMemAllocManaged.NAME, CudaDriver.cuMemAllocManaged.DESC);
+        static final MethodHandle ADVISE =
+                Accounting.real(CudaDriver.cuMemAdvise_v2.NAME, CudaDriver.cuMemAdvise_v2.DESC);
+        static final MethodHandle FREE = Accounting.real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
+        /** A CUmemLocation {type, id} per thread, passed by value. */
+        static final ThreadLocal<MemorySegment> LOCATION = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 4));
+
+        private Served() {}
+    }
 
     private static final AllocationTable HOST_RESIDENT = new AllocationTable();
     private static final AtomicLongArray HOST_BYTES = new AtomicLongArray(io.hami.region.RegionLayout.DEVICE_CAPACITY);
@@ -64,7 +72,7 @@ final class Oversubscription {
      * CUDA_ERROR_OUT_OF_MEMORY when the memory cannot be pinned to the host side.
      */
     static int allocate(int device, long dptr, long bytes) throws Throwable {
-        int result = (int) MANAGED.invokeExact(dptr, bytes, ATTACH_GLOBAL);
+        int result = (int) Served.MANAGED.invokeExact(dptr, bytes, ATTACH_GLOBAL);
         if (result != CUDA_SUCCESS) {
             return result;
         }
@@ -72,7 +80,7 @@ final class Oversubscription {
         int ordinal = Accounting.currentOrdinal(); // the advice names the device as CUDA does, not as the region
         if (advise(pointer, bytes, ADVISE_SET_PREFERRED_LOCATION, LOCATION_HOST, 0) != CUDA_SUCCESS
                 || advise(pointer, bytes, ADVISE_SET_ACCESSED_BY, LOCATION_DEVICE, ordinal) != CUDA_SUCCESS) {
-            int ignored = (int) FREE.invokeExact(pointer); // left to migrate, it would take device memory unseen
+            int ignored = (int) Served.FREE.invokeExact(pointer); // left to migrate, it would take device memory unseen
             return CUDA_ERROR_OUT_OF_MEMORY;
         }
         HOST_RESIDENT.put(pointer, AllocationTable.pack(device, bytes));
@@ -111,9 +119,9 @@ final class Oversubscription {
     }
 
     private static int advise(long pointer, long bytes, int advice, int type, int id) throws Throwable {
-        MemorySegment location = LOCATION.get();
+        MemorySegment location = Served.LOCATION.get();
         location.set(ValueLayout.JAVA_INT, 0, type);
         location.set(ValueLayout.JAVA_INT, 4, id);
-        return (int) ADVISE.invokeExact(pointer, bytes, advice, location);
+        return (int) Served.ADVISE.invokeExact(pointer, bytes, advice, location);
     }
 }
