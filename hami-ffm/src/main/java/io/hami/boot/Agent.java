@@ -243,6 +243,7 @@ public final class Agent {
                     ContextHooks.chargeExisting(); // contexts created while the JVM booted; later ones meet the hooks
                 }
             }
+            pauseForTests(env);
         }
         if (hookAll) {
             for (Hook hook : PASS_THROUGH_HOOKS) {
@@ -273,6 +274,17 @@ public final class Agent {
         if (Log.enabled(Log.INFO)) {
             Log.info("tenant '" + config.tenant() + "' in " + region.path() + ", slot " + slot + ", limit "
                     + describeLimits(region, tenant) + ", hooks " + installed);
+        }
+    }
+
+    /**
+     * Test seam: {@code HAMI_TEST_BOOT_PAUSE_MS} holds the boot that long once the memory hooks are in, before the
+     * verdict, so that a test can see calls go on through their hooks meanwhile (StartupIT). Never set in production.
+     */
+    private static void pauseForTests(Map<String, String> env) throws InterruptedException {
+        String pause = env.get("HAMI_TEST_BOOT_PAUSE_MS");
+        if (pause != null && !pause.isBlank()) {
+            Thread.sleep(Long.parseLong(pause.strip()));
         }
     }
 

@@ -117,6 +117,20 @@ class StartupIT {
     }
 
     @Test
+    void a_call_that_needs_a_decision_goes_on_once_its_own_hook_is_in() throws Exception {
+        // the boot holds 4 s after its memory hooks are in, before its verdict: the allocation does not wait for it,
+        // and the limit already holds (a 64 MiB allocation under 32m is refused, as quickly)
+        Map<String, String> env = limited("32m");
+        env.put("HAMI_TEST_BOOT_PAUSE_MS", "4000");
+        Result fits = run(env, 120, probe("--settle-ms", "0"));
+        assertThat(fits.exit()).as(fits.stderr()).isZero();
+        assertThat(fits.number("alloc_ns")).as("went on before the verdict").isLessThan(2_500_000_000L);
+        Result over = run(env, 120, probe("--bytes", Long.toString(64L << 20), "--settle-ms", "0"));
+        assertThat(over.number("error")).as(over.stderr()).isEqualTo(2); // CUDA_ERROR_OUT_OF_MEMORY
+        assertThat(over.number("alloc_ns")).as("refused by its hook, before the verdict").isLessThan(2_500_000_000L);
+    }
+
+    @Test
     void without_a_limit_context_creation_starts_nothing() throws Exception {
         Map<String, String> env = NativeHarness.env(dir);
         env.put("LD_PRELOAD", NativeHarness.DIST.resolve("lib/libhami.so").toString());
