@@ -7,7 +7,8 @@
 # Interleaved, medians: first call (main() -> first cuMemAlloc after cuInit and cuDevicePrimaryCtxRetain) native vs
 # under the preload with a limit, with no pause and with 100 ms of host work between the context and the first
 # allocation (what a real driver's context creation gives the background boot); RSS/PSS of 1 and 8 booted processes
-# (8 hami-run tenants); /bin/true x1000 with and without the preload; the distribution's size.
+# (8 hami-run tenants); /bin/true x1000 with and without the preload; the distribution's size; the regression guard
+# (exit 1 when it fails).
 # Writes one JSON object per measurement to $OUT/startup-build.jsonl (default target/startup/) and prints medians.
 # Knobs: HAMI_DIST, HAMI_STARTUP_REPS (default 15).
 set -euo pipefail
@@ -55,3 +56,17 @@ bench --reps 1 --concurrent 8 --label pss-8 -v native "$P --settle-ms 4000" \
 bench --reps 1000 --label true-x1000 -v native /bin/true -v preload "$HAMI /bin/true"
 du -sb "$DIST" "$DIST/runtime" "$DIST/lib/hami.aot" "$DIST/runtime/lib/server/libjvm.so" | sed 's/^/size /'
 echo "JSON: $JSONL"
+# the regression guard between GPU runs (docs/startup.md): what the boot adds where the program does 100 ms of work
+# between its context and its first allocation, as a GPU driver's context creation does; the plain first call is
+# shown beside it (the fake driver creates contexts in microseconds, so it shows the whole boot)
+python3 - "$JSONL" <<'PY'
+import json, sys
+runs = {d["label"]: d for d in map(json.loads, open(sys.argv[1]))}
+def added(label):
+    v = runs[label]["variants"]
+    return (v["hami"]["first_call_ns"]["median"] - v["native"]["first_call_ns"]["median"]) / 1e6
+gap, plain = added("first-call-gap100"), added("first-call")
+print("guard: first call with 100 ms between context and allocation +%.1f ms (limit 100): %s; plain first call +%.1f ms"
+      % (gap, "PASS" if gap <= 100 else "FAIL", plain))
+sys.exit(0 if gap <= 100 else 1)
+PY
