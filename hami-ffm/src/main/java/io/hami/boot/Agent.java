@@ -35,6 +35,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -226,7 +227,7 @@ public final class Agent {
             tenant = joinTenant(region, config, !env.containsKey(LimitConfig.TENANT_VARIABLE));
             slot = region.claimSlot(tenant, self.pid(), self.startTime(), self.pidNamespace(), self.command());
         }
-        applyCompute(region, tenant, compute);
+        applyCompute(region, tenant, compute, devices);
         HookContext.set(new HookContext(bridge::realSymbol, region, tenant, slot));
         Devices.set(devices);
 
@@ -369,19 +370,28 @@ public final class Agent {
      * The environment's compute settings (HAMi's names) where the tenant's record has none: the record is the truth
      * (hami-run wrote it, or hami-run set changed it), the environment fills what nobody set.
      */
-    private static void applyCompute(Region region, int tenant, ComputeConfig compute) {
+    private static void applyCompute(Region region, int tenant, ComputeConfig compute, Devices devices)
+            throws Throwable {
         ComputeLines lines = new ComputeLines(region.segment());
+        long[] shares = onGpus(devices, compute.smShares());
+        long[] bandwidth = onGpus(devices, compute.bandwidthLimits());
         for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
-            if (compute.smShares()[d] != 0 && region.smShare(tenant, d) == 0) {
-                region.setSmShare(tenant, d, compute.smShares()[d]);
+            if (shares[d] != 0 && region.smShare(tenant, d) == 0) {
+                region.setSmShare(tenant, d, (int) shares[d]);
             }
-            if (compute.bandwidthLimits()[d] != 0 && lines.bandwidthLimit(tenant, d) == 0) {
-                lines.setBandwidthLimit(tenant, d, compute.bandwidthLimits()[d]);
+            if (bandwidth[d] != 0 && lines.bandwidthLimit(tenant, d) == 0) {
+                lines.setBandwidthLimit(tenant, d, (int) bandwidth[d]);
             }
         }
         if (compute.priority() != Region.PRIORITY_NORMAL && region.priority(tenant) == Region.PRIORITY_NORMAL) {
             region.setPriority(tenant, compute.priority());
         }
+    }
+
+    /** Values asked per visible index (CUDA_DEVICE_SM_LIMIT_<i>), on the region devices of those GPUs, as limits. */
+    private static long[] onGpus(Devices devices, int[] visible) throws Throwable {
+        long[] values = Arrays.stream(visible).asLongStream().toArray();
+        return Arrays.stream(values).allMatch(v -> v == 0) ? values : devices.regionLimits(values);
     }
 
     /**

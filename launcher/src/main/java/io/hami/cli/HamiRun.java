@@ -4,6 +4,7 @@ import io.hami.cli.MemoryLimits.DeviceLimit;
 import io.hami.cli.Tenancy.Tenant;
 import io.hami.region.Region;
 import io.hami.region.RegionException;
+import io.hami.region.TenantSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,9 +206,13 @@ public final class HamiRun implements Callable<Integer> {
                 gpus = host.visibleGpus();
             }
             childLimits = gpus == null ? joined.limits() : VisibleGpus.view(shared, gpus, joined.limits());
-            Tenancy.applyCompute(shared, joined,
-                    SetCommand.perDevice(sm == null ? null : sm.longValue(), deviceSm, "--device-sm", "0=30,1=50"),
-                    priority, bandwidth);
+            long[] shares = SetCommand.perDevice(sm == null ? null : sm.longValue(), deviceSm, "--device-sm",
+                    "0=30,1=50");
+            if (shares != null && !VisibleGpus.uniform(shares)) { // per visible index too, like --device-memory
+                gpus = gpus != null ? gpus : host.visibleGpus();
+                shares = gpus == null ? shares : VisibleGpus.place(shared, gpus, shares, TenantSettings.UNCHANGED);
+            }
+            Tenancy.applyCompute(shared, joined, shares, priority, bandwidth);
         } catch (RegionException e) {
             throw new LaunchException(ExitCodes.FAILED, e.getMessage(), e);
         }

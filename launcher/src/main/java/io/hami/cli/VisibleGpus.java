@@ -11,6 +11,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,7 +63,13 @@ final class VisibleGpus {
 
     /** Limits asked per visible index, placed on the region devices of those GPUs (claimed by UUID). */
     static long[] place(Region region, List<byte[]> gpus, long[] visible) throws RegionException {
+        return place(region, gpus, visible, 0);
+    }
+
+    /** {@link #place}, with {@code elsewhere} on the region devices no visible index names. */
+    static long[] place(Region region, List<byte[]> gpus, long[] visible, long elsewhere) throws RegionException {
         long[] placed = new long[RegionLayout.DEVICE_CAPACITY];
+        Arrays.fill(placed, elsewhere);
         for (int i = 0; i < gpus.size() && i < visible.length; i++) {
             placed[region.claimDevice(gpus.get(i))] = visible[i];
         }

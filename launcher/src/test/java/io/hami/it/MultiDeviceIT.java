@@ -178,6 +178,39 @@ class MultiDeviceIT {
         assertThat(r.number("nvml0.total")).isEqualTo(32 * MIB);
     }
 
+    /**
+     * SM shares name visible indices too (hami-run --device-sm, CUDA_DEVICE_SM_LIMIT_i): with CUDA_VISIBLE_DEVICES=1,0
+     * a share for index 0 lands on GPU 1, and GPU 0 gets none.
+     */
+    @Test
+    void sm_shares_per_visible_index_bind_the_gpu_each_index_names() throws Exception {
+        Map<String, String> first = env("");
+        first.put("CUDA_DEVICE_MEMORY_LIMIT", "1m");
+        Result learn = run(first, 60, bin("devices").toString(), "--fill", "--only", "1");
+        assertThat(learn.exit()).as(learn.stderr()).isZero();
+        Map<String, String> launched = env("1,0");
+        launched.remove("LD_PRELOAD");
+        Result r = run(launched, 60, NativeHarness.DIST.resolve("bin/hami-run").toString(), "--region",
+                dir.resolve("test.region").toString(), "--tenant", "sm-run", "--memory", "1m", "--device-sm", "0=30",
+                "--", bin("devices").toString(), "--fill", "--only", "0");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        Map<String, String> environment = env("1,0");
+        environment.put("CUDA_DEVICE_MEMORY_LIMIT", "1m");
+        environment.put("CUDA_DEVICE_SM_LIMIT_0", "40");
+        Result e = run(environment, 60, bin("devices").toString(), "--fill", "--only", "0");
+        assertThat(e.exit()).as(e.stderr()).isZero();
+        try (Region region = Region.open(dir.resolve("test.region"))) {
+            int gpu0 = region.findDevice(uuid(0));
+            int gpu1 = region.findDevice(uuid(1));
+            int launchedTenant = region.findTenant("sm-run");
+            assertThat(region.smShare(launchedTenant, gpu1)).as("hami-run, index 0 = GPU 1").isEqualTo(30);
+            assertThat(region.smShare(launchedTenant, gpu0)).isZero();
+            int environmentTenant = region.findTenant("default");
+            assertThat(region.smShare(environmentTenant, gpu1)).as("environment, index 0 = GPU 1").isEqualTo(40);
+            assertThat(region.smShare(environmentTenant, gpu0)).isZero();
+        }
+    }
+
     /** nvidia-smi's case: a process that only reads NVML, under hami-run, sees the limit and starts no JVM. */
     @Test
     void an_nvml_only_program_under_hami_run_sees_the_limit_without_a_jvm() throws Exception {
