@@ -151,12 +151,8 @@ class MultiDeviceIT {
         }
     }
 
-    /**
-     * hami-run's --device-memory names visible indices too: with the region already numbering the GPUs physically,
-     * CUDA_VISIBLE_DEVICES=1,0 and 0=16m,1=32m put 16 MiB on GPU 1 and 32 MiB on GPU 0, in CUDA and NVML.
-     */
-    @Test
-    void hami_run_device_memory_binds_the_gpu_each_visible_index_names() throws Exception {
+    /** One process that sees both GPUs in order claims their records first: region device i is physical GPU i. */
+    private void numberGpusPhysically() throws Exception {
         Map<String, String> first = env("");
         first.put("CUDA_DEVICE_MEMORY_LIMIT", "1m");
         Result learn = run(first, 60, bin("devices").toString(), "--fill", "--only", "1");
@@ -165,6 +161,15 @@ class MultiDeviceIT {
             assertThat(region.findDevice(uuid(0))).isZero();
             assertThat(region.findDevice(uuid(1))).isEqualTo(1);
         }
+    }
+
+    /**
+     * hami-run's --device-memory names visible indices too: with the region already numbering the GPUs physically,
+     * CUDA_VISIBLE_DEVICES=1,0 and 0=16m,1=32m put 16 MiB on GPU 1 and 32 MiB on GPU 0, in CUDA and NVML.
+     */
+    @Test
+    void hami_run_device_memory_binds_the_gpu_each_visible_index_names() throws Exception {
+        numberGpusPhysically();
         Map<String, String> env = env("1,0");
         env.remove("LD_PRELOAD");
         Result r = run(env, 60, NativeHarness.DIST.resolve("bin/hami-run").toString(), "--region",
@@ -184,10 +189,7 @@ class MultiDeviceIT {
      */
     @Test
     void sm_shares_per_visible_index_bind_the_gpu_each_index_names() throws Exception {
-        Map<String, String> first = env("");
-        first.put("CUDA_DEVICE_MEMORY_LIMIT", "1m");
-        Result learn = run(first, 60, bin("devices").toString(), "--fill", "--only", "1");
-        assertThat(learn.exit()).as(learn.stderr()).isZero();
+        numberGpusPhysically();
         Map<String, String> launched = env("1,0");
         launched.remove("LD_PRELOAD");
         Result r = run(launched, 60, NativeHarness.DIST.resolve("bin/hami-run").toString(), "--region",
