@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hami.it.NativeHarness.Result;
 import io.hami.region.Region;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -151,6 +152,16 @@ class MultiDeviceIT {
         }
     }
 
+    /** {@code hami-run --region <the test region> ARGS} under {@code CUDA_VISIBLE_DEVICES=visible}. */
+    private Result hamiRun(String visible, String... args) throws Exception {
+        Map<String, String> env = env(visible);
+        env.remove("LD_PRELOAD");
+        List<String> command = new ArrayList<>(List.of(NativeHarness.DIST.resolve("bin/hami-run").toString(),
+                "--region", dir.resolve("test.region").toString()));
+        command.addAll(List.of(args));
+        return run(env, 60, command.toArray(String[]::new));
+    }
+
     /** One process that sees both GPUs in order claims their records first: region device i is physical GPU i. */
     private void numberGpusPhysically() throws Exception {
         Map<String, String> first = env("");
@@ -170,11 +181,8 @@ class MultiDeviceIT {
     @Test
     void hami_run_device_memory_binds_the_gpu_each_visible_index_names() throws Exception {
         numberGpusPhysically();
-        Map<String, String> env = env("1,0");
-        env.remove("LD_PRELOAD");
-        Result r = run(env, 60, NativeHarness.DIST.resolve("bin/hami-run").toString(), "--region",
-                dir.resolve("test.region").toString(), "--device-memory", "0=16m,1=32m", "--",
-                bin("devices").toString(), "--fill", "--nvml");
+        Result r = hamiRun("1,0", "--device-memory", "0=16m,1=32m", "--", bin("devices").toString(), "--fill",
+                "--nvml");
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.get("cuda0.uuid")).isEqualTo(GPU_1);
         assertThat(r.number("cuda0.allocated")).isEqualTo(16);
@@ -190,11 +198,8 @@ class MultiDeviceIT {
     @Test
     void sm_shares_per_visible_index_bind_the_gpu_each_index_names() throws Exception {
         numberGpusPhysically();
-        Map<String, String> launched = env("1,0");
-        launched.remove("LD_PRELOAD");
-        Result r = run(launched, 60, NativeHarness.DIST.resolve("bin/hami-run").toString(), "--region",
-                dir.resolve("test.region").toString(), "--tenant", "sm-run", "--memory", "1m", "--device-sm", "0=30",
-                "--", bin("devices").toString(), "--fill", "--only", "0");
+        Result r = hamiRun("1,0", "--tenant", "sm-run", "--memory", "1m", "--device-sm", "0=30", "--",
+                bin("devices").toString(), "--fill", "--only", "0");
         assertThat(r.exit()).as(r.stderr()).isZero();
         Map<String, String> environment = env("1,0");
         environment.put("CUDA_DEVICE_MEMORY_LIMIT", "1m");
@@ -216,11 +221,7 @@ class MultiDeviceIT {
     /** nvidia-smi's case: a process that only reads NVML, under hami-run, sees the limit and starts no JVM. */
     @Test
     void an_nvml_only_program_under_hami_run_sees_the_limit_without_a_jvm() throws Exception {
-        Map<String, String> env = env("1");
-        env.remove("LD_PRELOAD");
-        Result r = run(env, 60, NativeHarness.DIST.resolve("bin/hami-run").toString(), "--region",
-                dir.resolve("test.region").toString(), "--memory", "64m", "--", bin("devices").toString(), "--no-cuda",
-                "--nvml");
+        Result r = hamiRun("1", "--memory", "64m", "--", bin("devices").toString(), "--no-cuda", "--nvml");
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.number("nvml1.total")).as("the GPU CUDA_VISIBLE_DEVICES shows").isEqualTo(64 * MIB);
         assertThat(r.number("nvml1.free")).isEqualTo(64 * MIB);
