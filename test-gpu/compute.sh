@@ -11,6 +11,9 @@
 #               launch rate with no limit (spin and benchmarks/native/gpubench.c calls); and
 #               `hami-run set --sm 25 -> 75` on a running tenant (one run)                          ~7.5 min
 #   bandwidth   criterion 5: triad over 3 x 4 GiB at --bandwidth 40, NVML GPM DRAM bandwidth          ~1.6 min
+#   tuning      no criterion: the tuning knobs (docs/compute.md) on the PyTorch loop and the 30/70 pair, with
+#               the device's busy time (GPM) and the tenant's charged GPU time beside each run             ~6 min
+#   clocks      no criterion: the PyTorch loop native and at 75 % with busy time, SM clock and power     ~2 min
 #
 # One device call per part, or `torch-pair bandwidth` together (~7.2 min); each call must stay under 9 minutes:
 # `bash test-gpu/compute.sh --plan PART...` prints the planned seconds. Medians of 3 runs of 10 s (after 1 s of
@@ -30,7 +33,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-ALL_PARTS=(shares torch-pair priority bandwidth)
+ALL_PARTS=(shares torch-pair priority bandwidth)  # "all"; tuning (no criterion) only when named
 OUT_DIR=${OUT:-$ROOT/test-gpu/out}
 HAMI_DIST=${HAMI_DIST:-$ROOT/launcher/target/hami}
 PYTHON=${PYTHON:-python3}
@@ -38,14 +41,14 @@ CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 SRC=$ROOT/test-gpu/src
 
 usage() {
-    echo "usage: bash test-gpu/compute.sh [--plan] ${ALL_PARTS[*]} | all  (one or more parts)" >&2
+    echo "usage: bash test-gpu/compute.sh [--plan] ${ALL_PARTS[*]} tuning clocks | all  (one or more parts)" >&2
     exit 2
 }
 PLAN=0
 PARTS=()
 for a in "$@"; do
     case $a in
-        shares | torch-pair | priority | bandwidth) PARTS+=("$a") ;;
+        shares | torch-pair | priority | bandwidth | tuning | clocks) PARTS+=("$a") ;;
         all) PARTS+=("${ALL_PARTS[@]}") ;;
         --plan) PLAN=1 ;;
         *)

@@ -9,6 +9,10 @@ Parts (see the header of test-gpu/compute.sh for the time each takes):
   priority    criterion 3: high-priority decode loop beside a low-priority stream; criterion 4: graphs,
               cuLaunchKernelEx, environment mode, stream capture under a limit; criterion 6: launch rate, no limit
   bandwidth   criterion 5: a triad tenant at 40 % DRAM bandwidth by NVML GPM's measure
+  tuning      no criterion: the scheduler's tuning knobs (HAMI_COMPUTE_COST_PERCENTILE on the PyTorch loop,
+              HAMI_COMPUTE_TURN_MS on the 30/70 pair) beside the device's busy time by NVML GPM and the GPU time
+              the tenant was charged (hami-run status --json), to choose their defaults
+  clocks      no criterion: the PyTorch loop native and at 75 % with busy time, SM clock and power beside it
 """
 import argparse
 import json
@@ -20,7 +24,7 @@ import tempfile
 import threading
 import time
 
-PARTS = ("shares", "torch-pair", "priority", "bandwidth")
+PARTS = ("shares", "torch-pair", "priority", "bandwidth", "tuning", "clocks")
 SHARE_TOL = 5.0       # criteria 1, 2, 4: +-5 points of the share
 BW_TOL = 10.0         # criterion 5: +-10 points
 P99_MAX = 1.10        # criterion 3: p99 within 10 % of alone (aim 1.05)
@@ -62,7 +66,9 @@ class Runner:
             return list(argv)
         region = region or self.region("run")
         if kind == "hami":
-            return [self.hami_run, "--region", region] + list(config[1]) + ["--"] + list(argv)
+            knobs = [f"{k}={v}" for k, v in (config[2] if len(config) > 2 else {}).items()]
+            return ((["env"] + knobs if knobs else []) + [self.hami_run, "--region", region] + list(config[1])
+                    + ["--"] + list(argv))
         if kind == "env":
             return (["env", "LD_PRELOAD=" + self.libhami, "CUDA_DEVICE_MEMORY_SHARED_CACHE=" + region]
                     + [f"{k}={v}" for k, v in config[1].items()] + list(argv))
@@ -71,7 +77,7 @@ class Runner:
     def start(self, name, config, argv, region=None):
         """Starts one run; returns a record that finish() completes."""
         cmd = self.command(config, argv, region)
-        rec = {"name": name, "config": config[0] if len(config) == 1 else [config[0], config[1]], "cmd": cmd,
+        rec = {"name": name, "config": config[0] if len(config) == 1 else list(config), "cmd": cmd,
                "rc": None, "result": None, "stderr_tail": "", "skipped": None}
         if config[0] != "native" and not self.have_dist:
             rec["skipped"] = f"hami distribution missing: {self.hami_run} / {self.libhami}"
@@ -133,7 +139,7 @@ class Sampler(threading.Thread):
             self.nv = pynvml
             pynvml.nvmlInit()
             self.h = pynvml.nvmlDeviceGetHandleByIndex(0)
-            if kind == "gpm" and not pynvml.nvmlGpmQueryDeviceSupport(self.h).isSupportedDevice:
+            if kind in ("gpm", "busy") and not pynvml.nvmlGpmQueryDeviceSupport(self.h).isSupportedDevice:
                 self.error = "GPM not supported on this device"
         except Exception as e:  # noqa: BLE001 - any failure only means "no NVML measure"
             self.error = f"pynvml unavailable: {type(e).__name__}: {e}"
@@ -142,12 +148,15 @@ class Sampler(threading.Thread):
         if self.error:
             return
         try:
-            self.run_gpm() if self.kind == "gpm" else self.run_procs()
+            self.run_procs() if self.kind == "procs" else self.run_gpm()
         except Exception as e:  # noqa: BLE001
             self.error = f"{type(e).__name__}: {e}"
 
     def run_gpm(self):
+        """kind gpm: DRAM bandwidth utilization; kind busy: (graphics = any kernel running, SM) utilization."""
         nv = self.nv
+        ids = ([nv.NVML_GPM_METRIC_DRAM_BW_UTIL] if self.kind == "gpm"
+               else [nv.NVML_GPM_METRIC_GRAPHICS_UTIL, nv.NVML_GPM_METRIC_SM_UTIL])
         s = [nv.nvmlGpmSampleAlloc(), nv.nvmlGpmSampleAlloc()]
         nv.nvmlGpmSampleGet(self.h, s[0])
         t_prev, i = time.monotonic(), 0
@@ -157,11 +166,16 @@ class Sampler(threading.Thread):
             t = time.monotonic()
             g = nv.c_nvmlGpmMetricsGet_t()
             g.version = nv.NVML_GPM_METRICS_GET_VERSION
-            g.numMetrics = 1
+            g.numMetrics = len(ids)
             g.sample1, g.sample2 = s[i ^ 1], s[i]
-            g.metrics[0].metricId = nv.NVML_GPM_METRIC_DRAM_BW_UTIL
+            for k, m in enumerate(ids):
+                g.metrics[k].metricId = m
             nv.nvmlGpmMetricsGet(g)
-            self.samples.append((t_prev, t, float(g.metrics[0].value)))
+            vs = [float(g.metrics[k].value) for k in range(len(ids))]
+            if self.kind == "busy":  # the SM clock (MHz) and the board's power (W) at the end of the interval
+                vs += [float(nv.nvmlDeviceGetClockInfo(self.h, nv.NVML_CLOCK_SM)),
+                       nv.nvmlDeviceGetPowerUsage(self.h) / 1000.0]
+            self.samples.append((t_prev, t, vs[0] if len(vs) == 1 else tuple(vs)))
             t_prev = t
         for x in s:
             nv.nvmlGpmSampleFree(x)
@@ -305,11 +319,12 @@ def part_shares(part):
 def part_torch_pair(part):
     a = part.r.a
     torch = [a.python, a.torch_script, "--seconds", str(a.seconds), "--warmup-s", str(max(a.warmup, 3))]
-    cfgs = [("native", NATIVE, 100)] + [(f"sm{s}", hami("--sm", str(s)), s) for s in (25, 50, 75)]
+    cfgs = [("native", NATIVE, 100)] + [(f"sm{s}", hami("--tenant", "T", "--sm", str(s)), s) for s in (25, 50, 75)]
     runs = {}
     for rep in range(1, a.reps + 1):
         for name, cfg, _ in order(rep, cfgs):
-            runs.setdefault(name, []).append(part.add(part.r.run(f"torch-{name}", cfg, torch, timeout=240), rep))
+            runs.setdefault(name, []).append(
+                observed(part, f"torch-{name}", cfg, torch, rep, tenant=None if cfg is NATIVE else "T"))
     for name, _, share in cfgs[1:]:
         part.share_check(1, f"PyTorch training at {share} %", runs.get(name, []), runs.get("native", []),
                          "iters_per_s", share)
@@ -508,6 +523,135 @@ def live_change(part, native):
                    f"{len(xs)} one-second rates vs native {b}; set rc {done.get('rc')} {done.get('out', '')[:200]}")
 
 
+# ------------------------------------------------------------------ tuning (no criterion)
+
+class StatusPoller(threading.Thread):
+    """Reads a tenant's compute counters from `hami-run status --json` every ~0.5 s: (time, gpuNanos, launches,
+    waitNanos) on the time.monotonic scale, for the GPU time the tenant was charged within a run's window."""
+
+    def __init__(self, runner, region, tenant):
+        super().__init__(daemon=True)
+        self.cmd = [runner.hami_run, "status", "--region", region, "--json"]
+        self.env, self.tenant, self.samples, self.stop_ev = runner.env, tenant, [], threading.Event()
+
+    def run(self):
+        while not self.stop_ev.wait(0.5):
+            t = time.monotonic()
+            try:
+                doc = json.loads(subprocess.run(self.cmd, env=self.env, capture_output=True, text=True,
+                                                timeout=10).stdout)
+            except (ValueError, subprocess.SubprocessError):
+                continue
+            t = (t + time.monotonic()) / 2
+            for ten in doc.get("tenants", []):
+                for d in ten.get("devices", []) if ten.get("name") == self.tenant else []:
+                    if d.get("device") == 0:
+                        self.samples.append((t, d.get("gpuNanos", 0), d.get("launches", 0), d.get("waitNanos", 0)))
+
+    def rate(self, t0, t1):
+        """Charged GPU time per second of wall time (%) between the first and last sample inside [t0, t1]."""
+        xs = [x for x in self.samples if t0 <= x[0] <= t1]
+        if len(xs) < 2 or xs[-1][0] <= xs[0][0]:
+            return None
+        return round(100.0 * (xs[-1][1] - xs[0][1]) / 1e9 / (xs[-1][0] - xs[0][0]), 2)
+
+    def stop(self):
+        self.stop_ev.set()
+        self.join(timeout=15)
+
+
+def observed(part, name, config, argv, rep, tenant=None, timeout=240, **extra):
+    """One run with the device's busy time (NVML GPM) and, when hooked, the tenant's charged GPU time beside it."""
+    region = part.r.region("tune")
+    busy = Sampler("busy", period=0.25)
+    busy.start()
+    poll = StatusPoller(part.r, region, tenant) if tenant else None
+    if poll:
+        poll.start()
+    rec = part.r.run(name, config, argv, timeout=timeout, region=region)
+    busy.stop()
+    if poll:
+        poll.stop()
+    res = rec.get("result") or {}
+    t0, t1 = res.get("t0_mono", 0), res.get("t1_mono", 0)
+    w = busy.window(t0, t1)
+    rec["busy"] = {"graphics_util": round(statistics.mean(v[0] for v in w), 2) if w else None,
+                   "sm_util": round(statistics.mean(v[1] for v in w), 2) if w else None,
+                   "sm_clock_mhz": round(statistics.median(v[2] for v in w)) if w else None,
+                   "power_w": round(statistics.median(v[3] for v in w), 1) if w else None,
+                   "samples": len(w), "error": busy.error,
+                   "charged_pct": poll.rate(t0, t1) if poll else None}
+    log(f"   busy {rec['busy']}")
+    return part.add(rec, rep, **extra)
+
+
+def part_clocks(part):
+    """Not a criterion: the PyTorch loop native and at 75 %, with the device's busy time, SM clock and power beside
+    it: does the GPU do more per second of busy time when it is not saturated?"""
+    a = part.r.a
+    torch = [a.python, a.torch_script, "--seconds", str(a.seconds), "--warmup-s", str(max(a.warmup, 3))]
+    cfgs = [("native", NATIVE), ("sm75", hami("--tenant", "T", "--sm", "75"))]
+    for rep in range(1, a.reps + 1):
+        for name, cfg in order(rep, cfgs):
+            observed(part, f"torch-{name}", cfg, torch, rep, tenant=None if cfg is NATIVE else "T")
+    part.check("-", "clocks part ran (no criterion)", len(part.runs), "> 0", bool(part.runs))
+
+
+def part_tuning(part):
+    """Not a criterion: the knobs' effect, to choose their defaults. The PyTorch loop at 50 / 75 % with costs at the
+    25th or the 50th percentile of their samples (native beside it: how busy the loop keeps the GPU alone); the 30/70
+    pair with turns of 0, 10 and 18 ms."""
+    a = part.r.a
+    torch = [a.python, a.torch_script, "--seconds", str(a.seconds), "--warmup-s", str(max(a.warmup, 3))]
+    cfgs = [("native", NATIVE, 100, None)] + [
+        (f"sm{s}-p{q}", ("hami", ["--tenant", "T", "--sm", str(s)], {"HAMI_COMPUTE_COST_PERCENTILE": q}), s, q)
+        for s in (50, 75) for q in (25, 50)]
+    runs = {}
+    for rep in range(1, a.reps + 1):
+        for name, cfg, _, _ in order(rep, cfgs):
+            runs.setdefault(name, []).append(
+                observed(part, f"torch-{name}", cfg, torch, rep, tenant=None if cfg is NATIVE else "T"))
+    for name, _, share, q in cfgs:
+        m, vs = med(runs[name], "iters_per_s")
+        b, _ = med(runs["native"], "iters_per_s")
+        part.summary[f"torch {name}"] = {
+            "pct_of_native": round(100 * m / b, 2) if m and b else None, "values": vs, "share": share,
+            "percentile": q, "busy": [x.get("busy") for x in runs[name]]}
+        log(f"   tuning torch {name}: {part.summary[f'torch {name}']}")
+    work = calibrate(part)
+    turns = (0, 10, 18)
+    pair = {}
+    for rep in range(1, a.reps + 1):
+        alone = observed(part, "work-1ms-native-alone", NATIVE, sat(a, 1000, *work), rep)
+        pair.setdefault("alone", []).append(alone)
+        for turn in order(rep, turns):
+            knobs = {"HAMI_COMPUTE_TURN_MS": turn}
+            region = part.r.region("pair")
+            busy = Sampler("busy", period=0.25)
+            busy.start()
+            ra, rb = together(part, rep, [
+                (f"pair-A-sm30-turn{turn}", ("hami", ["--tenant", "A", "--sm", "30"], knobs), sat(a, 1000, *work),
+                 region),
+                (f"pair-B-sm70-turn{turn}", ("hami", ["--tenant", "B", "--sm", "70"], knobs), sat(a, 1000, *work),
+                 region)], timeout=120)
+            busy.stop()
+            res = ra.get("result") or {}
+            w = busy.window(res.get("t0_mono", 0), res.get("t1_mono", 0))
+            ra["busy"] = {"graphics_util": round(statistics.mean(v[0] for v in w), 2) if w else None,
+                          "sm_util": round(statistics.mean(v[1] for v in w), 2) if w else None}
+            pair.setdefault(f"A{turn}", []).append(ra)
+            pair.setdefault(f"B{turn}", []).append(rb)
+    b, _ = med(pair["alone"], "kernels_per_s")
+    for turn in turns:
+        ma, _ = med(pair[f"A{turn}"], "kernels_per_s")
+        mb, _ = med(pair[f"B{turn}"], "kernels_per_s")
+        part.summary[f"pair turn {turn} ms"] = {
+            "A_pct": round(100 * ma / b, 2) if ma and b else None, "B_pct": round(100 * mb / b, 2) if mb and b else None,
+            "busy": [x.get("busy") for x in pair[f"A{turn}"]]}
+        log(f"   tuning pair turn {turn}: {part.summary[f'pair turn {turn} ms']}")
+    part.check("-", "tuning part ran (no criterion)", len(part.runs), "> 0", bool(part.runs))
+
+
 # ------------------------------------------------------------------ time plan
 
 def plan(a, parts):
@@ -518,7 +662,9 @@ def plan(a, parts):
          "torch-pair": a.reps * 4 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S) + 2 + a.reps * (run + pair),
          "priority": 2 + a.reps * (2 * run + 2 * pair) + a.reps * 4 * run + 3 * 4
          + a.reps * 2 * run + (a.reps * 2 * 4 if a.gpubench else 0) + pair,
-         "bandwidth": a.reps * 2 * (run + 3)}
+         "bandwidth": a.reps * 2 * (run + 3),
+         "clocks": a.reps * 2 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S),
+         "tuning": a.reps * 5 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S) + 2 + a.reps * (run + 3 * pair)}
     return {p: round(t[p]) for p in parts}
 
 
@@ -555,7 +701,7 @@ def main():
     env = json.loads(a.env_json) if a.env_json else {}
     env.update(reps=a.reps, seconds=a.seconds, warmup_s=a.warmup, plan_s=t, dist=a.dist)
     fns = {"shares": part_shares, "torch-pair": part_torch_pair, "priority": part_priority,
-           "bandwidth": part_bandwidth}
+           "bandwidth": part_bandwidth, "tuning": part_tuning, "clocks": part_clocks}
     ok = True
     for p in a.parts:
         log(f"==== part {p} (~{t[p]} s planned, {runner.left():.0f} s of budget left)")

@@ -23,7 +23,8 @@ import io.hami.region.ProcessInfo;
 import io.hami.region.Region;
 import io.hami.region.RegionException;
 import io.hami.region.RegionLayout;
-import io.hami.sched.BandwidthLimiter;
+import io.hami.sched.Clock;
+import io.hami.sched.ComputeFeedback;
 import io.hami.sched.ComputeLines;
 import io.hami.sched.Throttle;
 import java.io.PrintStream;
@@ -263,8 +264,9 @@ public final class Agent {
         } else {
             installExitHook(bridge);
         }
-        BandwidthLimiter bandwidth = tracked && !hookAll ? new BandwidthLimiter(region, tenant) : null;
-        startReclaimer(region, slot, tracked ? launches : null, bandwidth);
+        ComputeFeedback feedback = tracked && !hookAll
+                ? new ComputeFeedback(region, tenant, compute.sharesDisabled(), Clock.SYSTEM) : null;
+        startReclaimer(region, slot, tracked ? launches : null, feedback);
         if (Log.enabled(Log.DEBUG)) {
             // against the trampoline's clock (CLOCK_MONOTONIC, as nanoTime): where the boot's time goes
             long origin = Long.getLong("hami.bootStarted", entered);
@@ -331,10 +333,10 @@ public final class Agent {
     /**
      * Every few seconds: give back what processes that died (SIGKILL, OOM kill, crash) still hold, and show this
      * process is alive; every quarter second, engage or release compute sharing as the tenant's record says and
-     * step the bandwidth limits. One daemon thread, asleep almost always; liveness itself comes from the slot lock. A
+     * step what the device measured into compute sharing (bandwidth limits, the busy-time correction). One daemon thread, asleep almost always; liveness itself comes from the slot lock. A
      * failure is logged once, then at debug level (it would repeat four times a second).
      */
-    private static void startReclaimer(Region region, int slot, ComputeSwitch launches, BandwidthLimiter bandwidth) {
+    private static void startReclaimer(Region region, int slot, ComputeSwitch launches, ComputeFeedback feedback) {
         Thread.ofPlatform().daemon().name("hami-reclaimer").start(() -> {
             long checks = RECLAIM_PERIOD_MILLIS / COMPUTE_CHECK_MILLIS;
             boolean failed = false;
@@ -345,8 +347,8 @@ public final class Agent {
                     if (launches != null) {
                         launches.update();
                     }
-                    if (bandwidth != null) {
-                        bandwidth.step();
+                    if (feedback != null) {
+                        feedback.step();
                     }
                     if (tick % checks == 0) {
                         region.heartbeat(slot);

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LaunchHooks {
     private static final LaunchGate GATE = new LaunchGate(
             new Throttle(Accounting.REGION, Accounting.TENANT, ComputeConfig.sharesDisabled(System.getenv()),
-                    Clock.SYSTEM),
-            new KernelCosts(), new EventTimer());
+                    Clock.SYSTEM, tuning("HAMI_COMPUTE_TURN_MS", (int) (Throttle.DEFAULT_TURN_NANOS / 1_000_000), 20) * 1_000_000L),
+            new KernelCosts(tuning("HAMI_COMPUTE_COST_PERCENTILE", 25, 100)), new EventTimer());
 
     private static final MethodHandle LAUNCH =
             Accounting.real(CudaDriver.cuLaunchKernel.NAME, CudaDriver.cuLaunchKernel.DESC);
@@ -57,6 +57,24 @@ public final class LaunchHooks {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 8));
 
     private LaunchHooks() {}
+
+    /** A tuning knob of the scheduler (docs/compute.md): a whole number up to {@code max}; else the default. */
+    private static int tuning(String variable, int fallback, int max) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed >= 0 && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        Log.warn(variable + "=" + value + ": not a whole number from 0 to " + max + "; using " + fallback);
+        return fallback;
+    }
 
     public static int cuLaunchKernel(long f, int gx, int gy, int gz, int bx, int by, int bz, int shmem, long stream,
                                      long params, long extra) {

@@ -103,7 +103,7 @@ public final class Region implements AutoCloseable {
                     + " (check its permissions, or choose another path with --region)", e);
         }
         try {
-            long size = channel.size();
+            long size = awaitLength(channel);
             if (size < HEADER_LENGTH) {
                 throw new RegionException(describe(path) + " is too short to be a hami-ffm region (" + size
                         + " bytes): remove it or choose another path with --region");
@@ -131,6 +131,20 @@ public final class Region implements AutoCloseable {
 
     private static String describe(Path path) {
         return "region file " + path;
+    }
+
+    /**
+     * The file's size once it holds at least a header: a file created a moment ago by another process (two jobs
+     * starting at once) is empty until its creator extends it.
+     */
+    private static long awaitLength(FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + OPEN_WAIT_MILLIS * 1_000_000;
+        long size;
+        while ((size = channel.size()) < HEADER_LENGTH && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return size;
     }
 
     private static void awaitComplete(Path path, MemorySegment header) throws RegionException {

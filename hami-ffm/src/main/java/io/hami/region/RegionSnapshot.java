@@ -5,6 +5,7 @@ import static io.hami.region.RegionLayout.SLOT_CAPACITY;
 import static io.hami.region.RegionLayout.STATE_ACTIVE;
 import static io.hami.region.RegionLayout.TENANT_CAPACITY;
 
+import io.hami.sched.ComputeLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +45,38 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
         }
     }
 
-    /** One device of a tenant: bytes accounted, limit (0 = none), SM share in percent (0 = none). */
-    public record TenantDevice(int device, long used, long limit, int smShare) {
+    /**
+     * One device of a tenant: bytes accounted, limit (0 = none), SM share in percent (0 = none), and what its
+     * launches did there.
+     */
+    public record TenantDevice(int device, long used, long limit, int smShare, Compute compute) {
+        public TenantDevice(int device, long used, long limit, int smShare) {
+            this(device, used, limit, smShare, Compute.NONE);
+        }
+
         /** Usage above a limit: lowered below current use, new allocations are refused until usage falls. */
         public boolean overLimit() {
             return limit != 0 && used > limit;
+        }
+    }
+
+    /**
+     * A tenant's compute line on one device, counted since the tenant began (docs/region.md): launches seen by the
+     * gate, their estimated GPU time, the time they waited and how many waited; the bandwidth limit in percent (0 =
+     * none) and the share the bandwidth controller leaves, per mille.
+     */
+    public record Compute(long launches, long gpuNanos, long waitNanos, long throttled, int bandwidthLimit,
+            int bandwidthScale) {
+        public static final Compute NONE = new Compute(0, 0, 0, 0, 0, 1000);
+
+        static Compute read(ComputeLines lines, int tenant, int device) {
+            return new Compute(lines.launches(tenant, device), lines.gpuNanos(tenant, device),
+                    lines.waitNanos(tenant, device), lines.throttled(tenant, device),
+                    lines.bandwidthLimit(tenant, device), lines.bandwidthScale(tenant, device));
+        }
+
+        boolean seen() {
+            return launches != 0 || bandwidthLimit != 0;
         }
     }
 
@@ -142,12 +170,14 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
             long created = region.tenantCreatedMillis(t);
             int priority = region.priority(t);
             List<TenantDevice> devices = new ArrayList<>();
+            ComputeLines lines = new ComputeLines(region.segment());
             for (int d = 0; d < DEVICE_CAPACITY; d++) {
                 long used = region.used(t, d);
                 long limit = region.limit(t, d);
                 int sm = region.smShare(t, d);
-                if (used != 0 || limit != 0 || sm != 0) {
-                    devices.add(new TenantDevice(d, used, limit, sm));
+                Compute compute = Compute.read(lines, t, d);
+                if (used != 0 || limit != 0 || sm != 0 || compute.seen()) {
+                    devices.add(new TenantDevice(d, used, limit, sm, compute));
                 }
             }
             if (region.isTenant(t, name)) { // still the same tenant: keep what was read

@@ -2,6 +2,7 @@ package io.hami.sched;
 
 import static io.hami.region.RegionLayout.COMPUTE_BANDWIDTH_LIMIT_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_BANDWIDTH_SCALE_OFFSET;
+import static io.hami.region.RegionLayout.COMPUTE_COST_SCALE_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_GPU_NANOS_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_LAUNCHES_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_TAT_OFFSET;
@@ -90,6 +91,16 @@ public final class ComputeLines {
 
     public void setBandwidthScale(int tenant, int device, int perMille) {
         INT.setVolatile(segment, computeOffset(tenant, device) + COMPUTE_BANDWIDTH_SCALE_OFFSET, perMille);
+    }
+
+    /** What the busy-time correction lets of the estimated launch costs, per mille (1000 when it has not acted). */
+    public int costScale(int tenant, int device) {
+        int scale = (int) INT.getVolatile(segment, computeOffset(tenant, device) + COMPUTE_COST_SCALE_OFFSET);
+        return scale <= 0 ? 1000 : scale;
+    }
+
+    public void setCostScale(int tenant, int device, int perMille) {
+        INT.setVolatile(segment, computeOffset(tenant, device) + COMPUTE_COST_SCALE_OFFSET, perMille);
     }
 
     /**

@@ -29,6 +29,16 @@ public final class KernelCosts {
 
     private final ConcurrentHashMap<Long, Estimate> kinds = new ConcurrentHashMap<>();
     private volatile long average = INITIAL_AVERAGE_NANOS;
+    private final int percentile;
+
+    public KernelCosts() {
+        this(25);
+    }
+
+    /** @param percentile which of a kind's recent samples is its cost (0 = the fastest, 50 = the median) */
+    public KernelCosts(int percentile) {
+        this.percentile = Math.clamp(percentile, 0, 100);
+    }
 
     /** A kernel launch: the function and its grid (the same kernel on another grid is another cost). */
     public static long kernelKey(long function, long gridX, long gridY, long gridZ) {
@@ -86,7 +96,7 @@ public final class KernelCosts {
             e.samples[e.count++ % SAMPLES] = nanos;
             long[] recent = Arrays.copyOf(e.samples, Math.min(e.count, SAMPLES));
             Arrays.sort(recent);
-            cost = recent[(recent.length - 1) / 4];
+            cost = recent[(recent.length - 1) * percentile / 100];
             e.nanos = cost;
             e.sampling = false;
         }

@@ -59,6 +59,32 @@ class RegionConcurrencyTest {
         }
     }
 
+    /** Two jobs starting at once on a new path: the one that finds the file empty waits for its creator. */
+    @RepeatedTest(20)
+    void racing_openers_of_a_new_file_all_get_the_region(org.junit.jupiter.api.RepetitionInfo info) throws Exception {
+        Path path = dir.resolve("new-" + info.getCurrentRepetition());
+        int threads = 6;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    try (Region region = Region.openOrCreate(path)) {
+                        region.findOrCreateTenant("shared", new long[] {MIB}, false);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertThat(failures).isEmpty();
+    }
+
     @Test
     void reservations_and_releases_of_random_sizes_never_exceed_the_limit_while_they_race() throws Exception {
         long limit = 256 * MIB;

@@ -52,6 +52,32 @@ class ThrottleTest {
     }
 
     @Test
+    void the_cost_scale_books_less_of_each_launch() {
+        region.setSmShare(tenant, 0, 40);
+        new ComputeLines(region.segment()).setCostScale(tenant, 0, 800);
+        Throttle throttle = new Throttle(region, tenant, false, clock);
+        busyFraction(throttle, MS, 1);
+        assertThat(busyFraction(throttle, MS, 10)).isCloseTo(0.40 / 0.8, within(0.01));
+    }
+
+    /** Turns: a throttled tenant waits for a whole turn's worth, then launches it back to back; its rate holds. */
+    @Test
+    void turns_group_the_launches_and_keep_the_share() {
+        region.setSmShare(tenant, 0, 30);
+        Throttle throttle = new Throttle(region, tenant, false, clock, 10 * MS);
+        busyFraction(throttle, MS, 1);
+        assertThat(busyFraction(throttle, MS, 10)).isCloseTo(0.30, within(0.01));
+        int backToBack = 0;
+        int longest = 0;
+        for (int i = 0; i < 300; i++) {
+            backToBack = throttle.admit(0, MS) == 0 ? backToBack + 1 : 1;
+            longest = Math.max(longest, backToBack);
+            clock.advance(5_000);
+        }
+        assertThat(longest).as("launches of a turn: 10 ms of schedule at 30 %% = 3 ms of work").isBetween(3, 4);
+    }
+
+    @Test
     void no_share_no_wait_and_the_policy_can_disable_shares() {
         Throttle unlimited = new Throttle(region, tenant, false, clock);
         assertThat(unlimited.admit(0, 10 * MS)).isZero();

@@ -52,6 +52,12 @@ final class StatusJson {
         json.put("usedBytes", device.used());
         json.put("limitBytes", device.limit());
         json.put("smShare", device.smShare());
+        RegionSnapshot.Compute compute = device.compute();
+        json.put("launches", compute.launches());
+        json.put("gpuNanos", compute.gpuNanos());
+        json.put("throttledLaunches", compute.throttled());
+        json.put("waitNanos", compute.waitNanos());
+        json.put("bandwidthLimit", compute.bandwidthLimit());
         return json;
     }
 
