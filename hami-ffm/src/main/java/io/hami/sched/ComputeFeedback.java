@@ -23,6 +23,8 @@ public final class ComputeFeedback {
     private final int tenant;
     private final boolean sharesDisabled;
     private final Clock clock;
+    /** Not for launches: the share in force, as the launches' throttle computes it. */
+    private final Throttle throttle;
     private Optional<Nvml> nvml;
     private final Map<Integer, Optional<Nvml.Gpm>> meters = new HashMap<>();
     private final long[][] lastGpuNanos = new long[RegionLayout.TENANT_CAPACITY][RegionLayout.DEVICE_CAPACITY];
@@ -36,6 +38,7 @@ public final class ComputeFeedback {
         this.tenant = tenant;
         this.sharesDisabled = sharesDisabled;
         this.clock = clock;
+        this.throttle = new Throttle(region, tenant, sharesDisabled, clock);
     }
 
     public void step() {
@@ -70,14 +73,16 @@ public final class ComputeFeedback {
                             + " of it ours, limit " + limit + " %: share scale " + scale + " per mille");
                 }
             }
-            if (interval > 0 && interval < MAX_INTERVAL_NANOS) { // a first or a late step: no rate
-                double chargedPercent = 100.0 * charged[1] / interval;
-                int scale = BusyCorrection.next(lines.costScale(tenant, d), reading.busy(), chargedPercent, waited,
+            if (shared && charged[1] > 0 && interval < MAX_INTERVAL_NANOS) { // a late step: what ran is unclear
+                double ours = charged[0] / (double) charged[1];
+                int inForce = throttle.share(d);
+                int scale = BusyCorrection.next(lines.costScale(tenant, d), reading.busy(), ours, inForce, waited,
                         charged[0] == charged[1]);
                 lines.setCostScale(tenant, d, scale);
                 if (Log.enabled(Log.DEBUG)) {
-                    Log.debug(String.format("busy time on device %d: %.1f %% measured, %.1f %% charged, throttled %s: "
-                            + "cost scale %d per mille", d, reading.busy(), chargedPercent, waited, scale));
+                    Log.debug(String.format("busy time on device %d: %.1f %% measured, %.2f of the charges ours, share "
+                            + "%d %%, throttled %s: cost scale %d per mille", d, reading.busy(), ours, inForce, waited,
+                            scale));
                 }
             }
         }
