@@ -265,7 +265,8 @@ public final class Agent {
             installExitHook(bridge);
         }
         ComputeFeedback feedback = tracked && !hookAll
-                ? new ComputeFeedback(region, tenant, compute.sharesDisabled(), Clock.SYSTEM) : null;
+                ? new ComputeFeedback(region, tenant, compute.sharesDisabled(),
+                        !"off".equals(env.get(ComputeFeedback.BUSY_CORRECTION_VARIABLE)), Clock.SYSTEM) : null;
         startReclaimer(region, slot, tracked ? launches : null, feedback);
         if (Log.enabled(Log.DEBUG)) {
             // against the trampoline's clock (CLOCK_MONOTONIC, as nanoTime): where the boot's time goes

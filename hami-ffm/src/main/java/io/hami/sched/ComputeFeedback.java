@@ -18,11 +18,14 @@ import java.util.Optional;
 public final class ComputeFeedback {
     /** A longer interval since the device's last step (its first, or one after a pause) gives no rate. */
     static final long MAX_INTERVAL_NANOS = 1_000_000_000L;
+    /** {@code off}: costs are the sampled timings alone (the correction is new: a way back if it misbehaves). */
+    public static final String BUSY_CORRECTION_VARIABLE = "HAMI_COMPUTE_BUSY_CORRECTION";
     private final Region region;
     private final ComputeLines lines;
     private final int tenant;
     private final boolean sharesDisabled;
     private final Clock clock;
+    private final boolean busyCorrection;
     /** Not for launches: the share in force, as the launches' throttle computes it. */
     private final Throttle throttle;
     private Optional<Nvml> nvml;
@@ -32,12 +35,13 @@ public final class ComputeFeedback {
     private final long[] lastStep = new long[RegionLayout.DEVICE_CAPACITY];
     private final boolean[] warned = new boolean[RegionLayout.DEVICE_CAPACITY];
 
-    public ComputeFeedback(Region region, int tenant, boolean sharesDisabled, Clock clock) {
+    public ComputeFeedback(Region region, int tenant, boolean sharesDisabled, boolean busyCorrection, Clock clock) {
         this.region = region;
         this.lines = new ComputeLines(region.segment());
         this.tenant = tenant;
         this.sharesDisabled = sharesDisabled;
         this.clock = clock;
+        this.busyCorrection = busyCorrection;
         this.throttle = new Throttle(region, tenant, sharesDisabled, clock);
     }
 
@@ -46,10 +50,11 @@ public final class ComputeFeedback {
             int limit = lines.bandwidthLimit(tenant, d);
             int share = sharesDisabled ? 0 : region.smShare(tenant, d);
             boolean shared = share > 0 && share < 100;
+            boolean corrected = shared && busyCorrection;
             if (limit <= 0 && lines.bandwidthScale(tenant, d) != BandwidthControl.FULL) {
                 lines.setBandwidthScale(tenant, d, BandwidthControl.FULL);
             }
-            if (!shared && limit <= 0 && lines.costScale(tenant, d) != BusyCorrection.FULL) {
+            if (!corrected && lines.costScale(tenant, d) != BusyCorrection.FULL) {
                 lines.setCostScale(tenant, d, BusyCorrection.FULL); // a share set again later learns afresh
             }
             if (!shared && limit <= 0 || lines.launches(tenant, d) == 0) {
@@ -73,7 +78,7 @@ public final class ComputeFeedback {
                             + " of it ours, limit " + limit + " %: share scale " + scale + " per mille");
                 }
             }
-            if (shared && charged[1] > 0 && interval < MAX_INTERVAL_NANOS) { // a late step: what ran is unclear
+            if (corrected && charged[1] > 0 && interval < MAX_INTERVAL_NANOS) { // a late step: what ran is unclear
                 double ours = charged[0] / (double) charged[1];
                 int inForce = throttle.share(d);
                 int scale = BusyCorrection.next(lines.costScale(tenant, d), reading.busy(), ours, inForce, waited,

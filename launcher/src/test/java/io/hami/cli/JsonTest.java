@@ -64,7 +64,7 @@ class JsonTest {
                       "priority": "high",
                       "liveProcesses": 1,
                       "devices": [
-                        {"device": 0, "usedBytes": 5368709120, "limitBytes": 8589934592, "smShare": 30}
+                        {"device": 0, "usedBytes": 5368709120, "limitBytes": 8589934592, "smShare": 30, "launches": 0, "gpuNanos": 0, "throttledLaunches": 0, "waitNanos": 0, "bandwidthLimit": 0}
                       ]
                     }
                   ],

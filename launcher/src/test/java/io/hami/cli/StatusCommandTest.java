@@ -10,6 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hami-run status} over regions written by this test as live and killed processes would leave them. */
 class StatusCommandTest {
+    /** A tenant device's compute fields before any launch went through the gate. */
+    private static final String NO_COMPUTE =
+            ", \"launches\": 0, \"gpuNanos\": 0, \"throttledLaunches\": 0, \"waitNanos\": 0, \"bandwidthLimit\": 0}";
+
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
 
@@ -79,8 +83,10 @@ class StatusCommandTest {
                 .startsWith("{\n  \"format\": 1,\n  \"region\": \"" + path + "\",\n  \"timeMillis\": ")
                 .contains("\"name\": \"team-a\"", "\"ephemeral\": false", "\"priority\": \"low\"",
                         "\"liveProcesses\": 1",
-                        "{\"device\": 0, \"usedBytes\": 104857600, \"limitBytes\": 2147483648, \"smShare\": 0}",
-                        "{\"device\": 3, \"usedBytes\": 7, \"limitBytes\": 0, \"smShare\": 0}",
+                        "{\"device\": 0, \"usedBytes\": 104857600, \"limitBytes\": 2147483648, \"smShare\": 0"
+                                + NO_COMPUTE,
+                        "{\"device\": 3, \"usedBytes\": 7, \"limitBytes\": 0, \"smShare\": 0"
+                                + NO_COMPUTE,
                         "\"pid\": 31337", "\"state\": \"alive\"", "\"command\": \"say \\\"hi\\\"\\tnow\"",
                         "{\"device\": 0, \"usedBytes\": 104857600}",
                         "\"pid\": 4711", "\"state\": \"dead\"", "\"slot\": 5", "{\"device\": 3, \"usedBytes\": 7}")
