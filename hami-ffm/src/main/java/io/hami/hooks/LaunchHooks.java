@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * charged when it is launched. Whatever fails in here, the launch itself still goes to the driver.
  */
 public final class LaunchHooks {
+    private static final long TURN_NANOS =
+            tuning("HAMI_COMPUTE_TURN_MS", (int) (Throttle.DEFAULT_TURN_NANOS / 1_000_000), 20) * 1_000_000L;
     private static final LaunchGate GATE = new LaunchGate(
             new Throttle(Accounting.REGION, Accounting.TENANT, ComputeConfig.sharesDisabled(System.getenv()),
-                    Clock.SYSTEM, tuning("HAMI_COMPUTE_TURN_MS", (int) (Throttle.DEFAULT_TURN_NANOS / 1_000_000), 20) * 1_000_000L),
+                    Clock.SYSTEM, TURN_NANOS),
             new KernelCosts(tuning("HAMI_COMPUTE_COST_PERCENTILE", 25, 100)), new EventTimer());
 
     private static final MethodHandle LAUNCH =

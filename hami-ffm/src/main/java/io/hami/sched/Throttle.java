@@ -130,7 +130,7 @@ public final class Throttle {
             long booked = gpuNanos * lines.costScale(tenant, device) / 1000; // the busy-time correction
             long start = lines.book(tenant, device, now, booked * 100 / share);
             long due = start - BURST_NANOS;
-            if (due - now > 0) {
+            if (due - now > 0 && priority != Region.PRIORITY_HIGH && !yielding) { // latency matters there: no turns
                 due += turnNanos; // the schedule is absolute: waiting longer now only makes the next turn longer
             }
             wakeAt = Math.min(due, now + MAX_WAIT_NANOS);

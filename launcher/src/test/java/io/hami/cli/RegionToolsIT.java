@@ -96,7 +96,7 @@ class RegionToolsIT {
                 status = tool("status", "--json");
             }
             assertThat(status.out()).as("the job's tenant appears; %s", status.err())
-                    .contains("{\"device\": 0, \"usedBytes\": 0, \"limitBytes\": " + GIB + ", \"smShare\": 0}");
+                    .contains("{\"device\": 0, \"usedBytes\": 0, \"limitBytes\": " + GIB + ", \"smShare\": 0, \"launches\": ");
 
             Result set = tool("set", "--tenant", "t", "--memory", "2g");
             assertThat(set.exit()).as(set.err()).isZero();
@@ -105,8 +105,8 @@ class RegionToolsIT {
 
             String json = tool("status", "--json").out();
             assertThat(json).contains("\"name\": \"t\"",
-                    "{\"device\": 0, \"usedBytes\": 0, \"limitBytes\": " + 2 * GIB + ", \"smShare\": 0}",
-                    "{\"device\": 15, \"usedBytes\": 0, \"limitBytes\": " + 2 * GIB + ", \"smShare\": 0}");
+                    "{\"device\": 0, \"usedBytes\": 0, \"limitBytes\": " + 2 * GIB + ", \"smShare\": 0, \"launches\": ",
+                    "{\"device\": 15, \"usedBytes\": 0, \"limitBytes\": " + 2 * GIB + ", \"smShare\": 0, \"launches\": ");
 
             // a new process of the tenant starts with the new limit
             Result joined = exec(List.of(hamiRun.toString(), "--region", region().toString(), "--tenant", "t", "--",

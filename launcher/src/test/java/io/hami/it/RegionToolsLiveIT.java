@@ -99,7 +99,7 @@ class RegionToolsLiveIT {
             assertThat(Files.readString(out)).contains("free_errors=0");
             String after = tool("status", "--json").stdout();
             assertThat(after).as("its exit gave everything back").contains("\"processes\": []")
-                    .contains("{\"device\": 0, \"usedBytes\": 0, \"limitBytes\": " + 32 * MIB + ", \"smShare\": 0}");
+                    .contains("{\"device\": 0, \"usedBytes\": 0, \"limitBytes\": " + 32 * MIB + ", \"smShare\": 0, \"launches\": ");
         } finally {
             program.destroyForcibly().waitFor();
         }
