@@ -141,7 +141,7 @@ class RegionToolsIT {
             Result json = tool("status", "--json");
             assertThat(json.exit()).as(json.err()).isZero();
             assertThat(json.out()).contains("\"priority\": \"high\"", "\"liveProcesses\": 1",
-                    "{\"device\": 0, \"usedBytes\": " + 2 * GIB + ", \"limitBytes\": " + 8 * GIB + ", \"smShare\": 30}",
+                    "{\"device\": 0, \"usedBytes\": " + 2 * GIB + ", \"limitBytes\": " + 8 * GIB + ", \"smShare\": 30, \"launches\": ",
                     "\"pid\": 31337", "\"state\": \"alive\"", "{\"device\": 0, \"usedBytes\": " + 1536 * MIB + "}",
                     "\"pid\": 4711", "\"state\": \"dead\"", "{\"device\": 0, \"usedBytes\": " + 512 * MIB + "}");
             assertThat(region.slotState(900)).as("status only reads: the dead slot is still there")
