@@ -560,6 +560,16 @@ class StatusPoller(threading.Thread):
         self.join(timeout=15)
 
 
+def busy_summary(busy, t0, t1):
+    """A "busy" sampler's readings within a run's window: mean utilizations, median SM clock and power."""
+    w = busy.window(t0, t1)
+    return {"graphics_util": round(statistics.mean(v[0] for v in w), 2) if w else None,
+            "sm_util": round(statistics.mean(v[1] for v in w), 2) if w else None,
+            "sm_clock_mhz": round(statistics.median(v[2] for v in w)) if w else None,
+            "power_w": round(statistics.median(v[3] for v in w), 1) if w else None,
+            "samples": len(w), "error": busy.error}
+
+
 def observed(part, name, config, argv, rep, tenant=None, timeout=240, **extra):
     """One run with the device's busy time (NVML GPM) and, when hooked, the tenant's charged GPU time beside it."""
     region = part.r.region("tune")
@@ -574,13 +584,7 @@ def observed(part, name, config, argv, rep, tenant=None, timeout=240, **extra):
         poll.stop()
     res = rec.get("result") or {}
     t0, t1 = res.get("t0_mono", 0), res.get("t1_mono", 0)
-    w = busy.window(t0, t1)
-    rec["busy"] = {"graphics_util": round(statistics.mean(v[0] for v in w), 2) if w else None,
-                   "sm_util": round(statistics.mean(v[1] for v in w), 2) if w else None,
-                   "sm_clock_mhz": round(statistics.median(v[2] for v in w)) if w else None,
-                   "power_w": round(statistics.median(v[3] for v in w), 1) if w else None,
-                   "samples": len(w), "error": busy.error,
-                   "charged_pct": poll.rate(t0, t1) if poll else None}
+    rec["busy"] = dict(busy_summary(busy, t0, t1), charged_pct=poll.rate(t0, t1) if poll else None)
     log(f"   busy {rec['busy']}")
     return part.add(rec, rep, **extra)
 
@@ -636,9 +640,7 @@ def part_tuning(part):
                  region)], timeout=120)
             busy.stop()
             res = ra.get("result") or {}
-            w = busy.window(res.get("t0_mono", 0), res.get("t1_mono", 0))
-            ra["busy"] = {"graphics_util": round(statistics.mean(v[0] for v in w), 2) if w else None,
-                          "sm_util": round(statistics.mean(v[1] for v in w), 2) if w else None}
+            ra["busy"] = busy_summary(busy, res.get("t0_mono", 0), res.get("t1_mono", 0))
             pair.setdefault(f"A{turn}", []).append(ra)
             pair.setdefault(f"B{turn}", []).append(rb)
     b, _ = med(pair["alone"], "kernels_per_s")

@@ -63,16 +63,15 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
     /**
      * A tenant's compute line on one device, counted since the tenant began (docs/region.md): launches seen by the
      * gate, their estimated GPU time, the time they waited and how many waited; the bandwidth limit in percent (0 =
-     * none) and the share the bandwidth controller leaves, per mille.
+     * none).
      */
-    public record Compute(long launches, long gpuNanos, long waitNanos, long throttled, int bandwidthLimit,
-            int bandwidthScale) {
-        public static final Compute NONE = new Compute(0, 0, 0, 0, 0, 1000);
+    public record Compute(long launches, long gpuNanos, long waitNanos, long throttled, int bandwidthLimit) {
+        public static final Compute NONE = new Compute(0, 0, 0, 0, 0);
 
         static Compute read(ComputeLines lines, int tenant, int device) {
             return new Compute(lines.launches(tenant, device), lines.gpuNanos(tenant, device),
                     lines.waitNanos(tenant, device), lines.throttled(tenant, device),
-                    lines.bandwidthLimit(tenant, device), lines.bandwidthScale(tenant, device));
+                    lines.bandwidthLimit(tenant, device));
         }
 
         boolean seen() {

@@ -48,8 +48,7 @@ public final class ComputeFeedback {
     public void step() {
         for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
             int limit = lines.bandwidthLimit(tenant, d);
-            int share = sharesDisabled ? 0 : region.smShare(tenant, d);
-            boolean shared = share > 0 && share < 100;
+            boolean shared = Throttle.smShare(region, tenant, d, sharesDisabled) > 0;
             boolean corrected = shared && busyCorrection;
             if (limit <= 0 && lines.bandwidthScale(tenant, d) != BandwidthControl.FULL) {
                 lines.setBandwidthScale(tenant, d, BandwidthControl.FULL);
@@ -64,22 +63,21 @@ public final class ComputeFeedback {
             long interval = now - lastStep[d];
             lastStep[d] = now;
             long[] charged = charged(d); // {ours, all}
+            double ours = charged[1] == 0 ? 1.0 : charged[0] / (double) charged[1];
             long throttled = lines.throttled(tenant, d);
             boolean waited = throttled != lastThrottled[d];
             lastThrottled[d] = throttled;
             Nvml.Reading reading = meter(d, limit > 0).map(Nvml.Gpm::read).orElse(Nvml.Reading.NONE);
             if (limit > 0) {
-                double attributed = charged[1] == 0 ? 1.0 : charged[0] / (double) charged[1];
-                double measured = reading.dram() < 0 ? -1 : reading.dram() * attributed;
+                double measured = reading.dram() < 0 ? -1 : reading.dram() * ours;
                 int scale = BandwidthControl.next(lines.bandwidthScale(tenant, d), measured, limit);
                 lines.setBandwidthScale(tenant, d, scale);
                 if (Log.enabled(Log.DEBUG)) {
-                    Log.debug("bandwidth on device " + d + ": " + reading.dram() + " % of the DRAM's, " + attributed
+                    Log.debug("bandwidth on device " + d + ": " + reading.dram() + " % of the DRAM's, " + ours
                             + " of it ours, limit " + limit + " %: share scale " + scale + " per mille");
                 }
             }
             if (corrected && charged[1] > 0 && interval < MAX_INTERVAL_NANOS) { // a late step: what ran is unclear
-                double ours = charged[0] / (double) charged[1];
                 int inForce = throttle.share(d);
                 int scale = BusyCorrection.next(lines.costScale(tenant, d), reading.busy(), ours, inForce, waited,
                         charged[0] == charged[1]);

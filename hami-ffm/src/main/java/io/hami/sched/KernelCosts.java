@@ -16,6 +16,8 @@ public final class KernelCosts {
     static final int RESAMPLE_EVERY = 64;
     /** Before anything is measured: a typical small kernel. */
     static final long INITIAL_AVERAGE_NANOS = 20_000;
+    /** Which of a kind's samples is its cost: the lower quartile (docs/compute.md, "Kernel-aware costs"). */
+    public static final int DEFAULT_PERCENTILE = 25;
     /** Past this many kinds the table starts again (a program generating kernels must not grow it forever). */
     static final int MAX_KINDS = 8192;
 
@@ -32,7 +34,7 @@ public final class KernelCosts {
     private final int percentile;
 
     public KernelCosts() {
-        this(25);
+        this(DEFAULT_PERCENTILE);
     }
 
     /** @param percentile which of a kind's recent samples is its cost (0 = the fastest, 50 = the median) */

@@ -73,18 +73,22 @@ public final class Throttle {
         }
         ComputeLines lines = new ComputeLines(region.segment());
         for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
-            int share = region.smShare(tenant, d);
-            if (!sharesDisabled && share > 0 && share < 100 || lines.bandwidthLimit(tenant, d) > 0) {
+            if (smShare(region, tenant, d, sharesDisabled) > 0 || lines.bandwidthLimit(tenant, d) > 0) {
                 return true;
             }
         }
         return false;
     }
 
+    /** The tenant's SM share on a device in percent as set, 0 = none (0 or ≥ 100 as in HAMi, or shares disabled). */
+    static int smShare(Region region, int tenant, int device, boolean sharesDisabled) {
+        int share = sharesDisabled ? 0 : region.smShare(tenant, device);
+        return share <= 0 || share >= 100 ? 0 : share;
+    }
+
     /** The share in force on a device in percent, after the bandwidth controller's scale; 0 = unlimited. */
     int share(int device) {
-        int share = sharesDisabled ? 0 : region.smShare(tenant, device);
-        share = share <= 0 || share >= 100 ? 0 : share;
+        int share = smShare(region, tenant, device, sharesDisabled);
         int scale = lines.bandwidthScale(tenant, device);
         if (scale < 1000) {
             share = (int) Math.max(1, (share == 0 ? 100 : share) * (long) scale / 1000);
