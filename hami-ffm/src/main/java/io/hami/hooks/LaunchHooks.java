@@ -28,7 +28,7 @@ public final class LaunchHooks {
             tuning("HAMI_COMPUTE_TURN_MS", (int) (Throttle.DEFAULT_TURN_NANOS / 1_000_000), 20) * 1_000_000L;
     private static final LaunchGate GATE = new LaunchGate(
             new Throttle(Accounting.REGION, Accounting.TENANT, ComputeConfig.sharesDisabled(System.getenv()),
-                    Clock.SYSTEM, TURN_NANOS),
+                    Clock.SYSTEM, TURN_NANOS, tuning("HAMI_COMPUTE_TAKE_TURNS", 0, 1) == 1),
             new KernelCosts(tuning("HAMI_COMPUTE_COST_PERCENTILE", KernelCosts.DEFAULT_PERCENTILE, 100)), new EventTimer());
 
     private static final MethodHandle LAUNCH =

@@ -22,7 +22,7 @@ public final class RegionLayout {
     /** "HAMIFFM\0" read as a little-endian long. */
     public static final long MAGIC = 0x004D46464D494D48L;
     public static final int MAJOR_VERSION = 2;
-    public static final int MINOR_VERSION = 3;
+    public static final int MINOR_VERSION = 4;
 
     public static final int DEVICE_CAPACITY = 16;
     public static final int TENANT_CAPACITY = 64;
@@ -118,6 +118,8 @@ public final class RegionLayout {
     public static final int COMPUTE_BANDWIDTH_SCALE_OFFSET = 44;
     /** 2.3: per mille applied to the estimated launch costs by the busy-time correction (0 = 1000). */
     public static final int COMPUTE_COST_SCALE_OFFSET = 48;
+    /** 2.4: when the tenant's launched work on the device is expected to be done: turns wait for each other's. */
+    public static final int COMPUTE_QUEUE_END_OFFSET = 56;
     public static final int COMPUTE_LENGTH = CACHE_LINE;
 
     // ---- whole file ---------------------------------------------------------------------------------------------

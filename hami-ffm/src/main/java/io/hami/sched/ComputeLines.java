@@ -5,6 +5,7 @@ import static io.hami.region.RegionLayout.COMPUTE_BANDWIDTH_SCALE_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_COST_SCALE_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_GPU_NANOS_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_LAUNCHES_OFFSET;
+import static io.hami.region.RegionLayout.COMPUTE_QUEUE_END_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_TAT_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_THROTTLED_OFFSET;
 import static io.hami.region.RegionLayout.COMPUTE_WAIT_NANOS_OFFSET;
@@ -45,6 +46,25 @@ public final class ComputeLines {
                 return start;
             }
         }
+    }
+
+    /**
+     * A launch of {@code gpuNanos} queued at {@code now}: the tenant's work on the device is expected to be done that
+     * much later than what it queued before, or than now (one CAS).
+     */
+    public void extendQueue(int tenant, int device, long now, long gpuNanos) {
+        long end = computeOffset(tenant, device) + COMPUTE_QUEUE_END_OFFSET;
+        while (true) {
+            long current = (long) LONG.getVolatile(segment, end);
+            if (LONG.compareAndSet(segment, end, current, Math.max(current, now) + gpuNanos)) {
+                return;
+            }
+        }
+    }
+
+    /** When the tenant's launched work on the device is expected to be done (0 before its first paced launch). */
+    public long queueEnd(int tenant, int device) {
+        return (long) LONG.getVolatile(segment, computeOffset(tenant, device) + COMPUTE_QUEUE_END_OFFSET);
     }
 
     /** The launch statistics status shows: one launch of {@code gpuNanos}, which waited {@code waitedNanos}. */

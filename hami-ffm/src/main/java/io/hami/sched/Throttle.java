@@ -20,6 +20,8 @@ public final class Throttle {
      * the 70 % tenant of a 30/70 pair got 64 % of the GPU with turns of 10 ms, 61 % without).
      */
     public static final long DEFAULT_TURN_NANOS = 10_000_000L;
+    /** The longest a turn waits for other tenants' launched work to drain: then it goes anyway. */
+    static final long MAX_TURN_WAIT_NANOS = 20_000_000L;
     /** A high-priority tenant counts as active this long after its last launch. */
     static final long HIGH_WINDOW_NANOS = 100_000_000L;
     /** A yielding launch goes within this long after the high-priority queue drained, or waits for the next gap. */
@@ -38,25 +40,30 @@ public final class Throttle {
     private final boolean sharesDisabled;
     private final Clock clock;
     private final long turnNanos;
+    private final boolean takeTurns;
 
     /**
      * @param sharesDisabled {@code GPU_CORE_UTILIZATION_POLICY=disable}: SM shares are not enforced (priorities are)
      */
     public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock) {
-        this(region, tenant, sharesDisabled, clock, 0);
+        this(region, tenant, sharesDisabled, clock, 0, false);
     }
 
     /**
      * @param turnNanos a launch that must wait for its share waits this much longer (at most the burst), so that the
      *     tenant then launches that much of its schedule at once: fewer, longer turns on the GPU
+     * @param takeTurns a turn also waits (bounded) until the work other tenants launched on the device is expected to
+     *     be done, so that the GPU runs one context's queue at a time instead of time-slicing between two
      */
-    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock, long turnNanos) {
+    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock, long turnNanos,
+                    boolean takeTurns) {
         this.region = region;
         this.lines = new ComputeLines(region.segment());
         this.tenant = tenant;
         this.sharesDisabled = sharesDisabled;
         this.clock = clock;
         this.turnNanos = Math.clamp(turnNanos, 0, BURST_NANOS);
+        this.takeTurns = takeTurns;
     }
 
     public Clock clock() {
@@ -130,11 +137,15 @@ public final class Throttle {
             share = share == 0 ? MIN_SHARE : Math.min(share, MIN_SHARE);
         }
         long wakeAt = now;
+        long booked = 0;
+        boolean turn = false;
         if (share > 0) {
-            long booked = gpuNanos * lines.costScale(tenant, device) / 1000; // the busy-time correction
+            booked = gpuNanos * lines.costScale(tenant, device) / 1000; // the busy-time correction
             long start = lines.book(tenant, device, now, booked * 100 / share);
             long due = start - BURST_NANOS;
-            if (due - now > 0 && priority != Region.PRIORITY_HIGH && !yielding) { // latency matters there: no turns
+            // latency matters for high priority and while yielding: no turns there
+            turn = due - now > 0 && priority != Region.PRIORITY_HIGH && !yielding;
+            if (turn) {
                 due += turnNanos; // the schedule is absolute: waiting longer now only makes the next turn longer
             }
             wakeAt = Math.min(due, now + MAX_WAIT_NANOS);
@@ -142,12 +153,49 @@ public final class Throttle {
         if (wakeAt - now > 0) {
             clock.sleepUntil(wakeAt);
         }
+        if (turn && takeTurns) {
+            awaitOthersDrained(device, clock.nanoTime() + MAX_TURN_WAIT_NANOS);
+        }
         if (yielding) {
             awaitGap(device, now + MAX_YIELD_NANOS);
         }
-        long waited = Math.max(0, clock.nanoTime() - now);
+        long launchAt = clock.nanoTime();
+        if (share > 0) {
+            lines.extendQueue(tenant, device, launchAt, booked);
+        }
+        long waited = Math.max(0, launchAt - now);
         lines.count(tenant, device, gpuNanos, waited);
         return waited;
+    }
+
+    /**
+     * A turn starts once the work other tenants launched on the device is expected to be done (their published
+     * queue ends), or at {@code deadline}: a tenant in the middle of its own turn is not interrupted, and the one
+     * waiting does not stop the GPU from draining, so two tenants waiting for each other both go.
+     */
+    private void awaitOthersDrained(int device, long deadline) {
+        while (true) {
+            long end = othersQueueEnd(device);
+            long now = clock.nanoTime();
+            if (now - end >= 0 || now - deadline >= 0) {
+                return;
+            }
+            clock.sleepUntil(end - deadline < 0 ? end : deadline);
+        }
+    }
+
+    /** The latest expected end of the work the other active tenants launched on the device. */
+    private long othersQueueEnd(int device) {
+        long latest = Long.MIN_VALUE;
+        for (int t = 0; t < RegionLayout.TENANT_CAPACITY; t++) {
+            if (t != tenant && region.tenantState(t) == RegionLayout.STATE_ACTIVE) {
+                long end = lines.queueEnd(t, device);
+                if (end != 0 && (latest == Long.MIN_VALUE || end - latest > 0)) {
+                    latest = end;
+                }
+            }
+        }
+        return latest == Long.MIN_VALUE ? clock.nanoTime() : latest;
     }
 
     /**

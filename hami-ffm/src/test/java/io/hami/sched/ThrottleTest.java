@@ -64,7 +64,7 @@ class ThrottleTest {
     @Test
     void turns_group_the_launches_and_keep_the_share() {
         region.setSmShare(tenant, 0, 30);
-        Throttle throttle = new Throttle(region, tenant, false, clock, 10 * MS);
+        Throttle throttle = new Throttle(region, tenant, false, clock, 10 * MS, false);
         busyFraction(throttle, MS, 1);
         assertThat(busyFraction(throttle, MS, 10)).isCloseTo(0.30, within(0.01));
         int backToBack = 0;
@@ -75,6 +75,47 @@ class ThrottleTest {
             clock.advance(5_000);
         }
         assertThat(longest).as("launches of a turn: 10 ms of schedule at 30 %% = 3 ms of work").isBetween(3, 4);
+    }
+
+    /**
+     * Taking turns: a turn starts only once the work another tenant queued is expected to be done (here it queues
+     * 7 ms every 10 ms, as a 70 % tenant would), so the GPU never holds both queues at once; the share still holds.
+     * Without it, most turns start on top of the other's queue.
+     */
+    @Test
+    void taking_turns_waits_for_the_other_tenants_queue_to_drain() throws Exception {
+        int other = region.findOrCreateTenant("other", new long[] {0}, false);
+        ComputeLines lines = new ComputeLines(region.segment());
+        region.setSmShare(tenant, 0, 30);
+        long t0 = clock.nanoTime();
+        for (long t = t0; t < t0 + 25 * SECOND; t += 10 * MS) {
+            long at = t;
+            clock.at(at, () -> lines.extendQueue(other, 0, at, 7 * MS));
+        }
+        for (boolean takeTurns : new boolean[] {false, true}) {
+            Throttle throttle = new Throttle(region, tenant, false, clock, 10 * MS, takeTurns);
+            busyFraction(throttle, MS, 1);
+            long end = clock.nanoTime() + 10 * SECOND;
+            int turns = 0;
+            int onTop = 0;
+            long gpu = 0;
+            while (clock.nanoTime() < end) {
+                if (throttle.admit(0, MS) > 0) {
+                    turns++;
+                    onTop += lines.queueEnd(other, 0) - clock.nanoTime() > 0 ? 1 : 0;
+                }
+                clock.advance(5_000);
+                gpu += MS;
+            }
+            assertThat(gpu / (double) (10 * SECOND)).as("rate, taking turns: %s", takeTurns)
+                    .isCloseTo(0.30, within(0.01));
+            assertThat(turns).isGreaterThan(200);
+            if (takeTurns) {
+                assertThat(onTop).as("turns started before the other's queue drained").isZero();
+            } else {
+                assertThat(onTop).as("turns started on top of the other's queue").isGreaterThan(turns / 2);
+            }
+        }
     }
 
     @Test
