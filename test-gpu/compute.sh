@@ -33,7 +33,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-ALL_PARTS=(shares torch-pair priority bandwidth)  # "all"; tuning (no criterion) only when named
+ALL_PARTS=(shares torch-pair priority bandwidth)  # "all"; tuning, clocks, turns (no criterion) only when named
 OUT_DIR=${OUT:-$ROOT/test-gpu/out}
 HAMI_DIST=${HAMI_DIST:-$ROOT/launcher/target/hami}
 PYTHON=${PYTHON:-python3}
@@ -41,14 +41,14 @@ CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 SRC=$ROOT/test-gpu/src
 
 usage() {
-    echo "usage: bash test-gpu/compute.sh [--plan] ${ALL_PARTS[*]} tuning clocks | all  (one or more parts)" >&2
+    echo "usage: bash test-gpu/compute.sh [--plan] ${ALL_PARTS[*]} tuning clocks turns | all  (one or more parts)" >&2
     exit 2
 }
 PLAN=0
 PARTS=()
 for a in "$@"; do
     case $a in
-        shares | torch-pair | priority | bandwidth | tuning | clocks) PARTS+=("$a") ;;
+        shares | torch-pair | priority | bandwidth | tuning | clocks | turns) PARTS+=("$a") ;;
         all) PARTS+=("${ALL_PARTS[@]}") ;;
         --plan) PLAN=1 ;;
         *)

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 
-PARTS = ("shares", "torch-pair", "priority", "bandwidth", "tuning", "clocks")
+PARTS = ("shares", "torch-pair", "priority", "bandwidth", "tuning", "clocks", "turns")
 SHARE_TOL = 5.0       # criteria 1, 2, 4: +-5 points of the share
 BW_TOL = 10.0         # criterion 5: +-10 points
 P99_MAX = 1.10        # criterion 3: p99 within 10 % of alone (aim 1.05)
@@ -362,12 +362,27 @@ def part_priority(part):
     decode = [a.spin, "decode", "--kernel-us", "100", "--kernels", "20", "--period-ms", "10",
               "--seconds", str(a.seconds), "--warmup-s", str(a.warmup)] + work
     low = sat(a, 1000, *work, seconds=a.seconds + 1)
-    r = {k: [] for k in ("alone", "high", "low", "nat_dec", "nat_low", "low_alone")}
-    # criterion 3
+    r = {k: [] for k in ("alone", "high", "low", "nat_dec", "nat_low", "low_alone", "high_alone", "high_g",
+                         "low_g")}
+    guard = {"HAMI_COMPUTE_YIELD_GUARD_US": 1500}
+    # criterion 3; beside it, the decode loop hooked alone (our own cost on its steps) and the pair with a wider
+    # guard after the high-priority queue's estimated end (a knob, to choose its default)
     for rep in range(1, a.reps + 1):
-        for step in order(rep, ("alone", "pair", "native-pair", "low-alone")):
+        for step in order(rep, ("alone", "pair", "native-pair", "low-alone", "high-alone", "pair-guard")):
             if step == "alone":
                 r["alone"].append(part.add(part.r.run("decode-native-alone", NATIVE, decode), rep))
+            elif step == "high-alone":
+                r["high_alone"].append(part.add(part.r.run("decode-high-alone", hami(
+                    "--tenant", "decode", "--priority", "high"), decode, region=part.r.region("prio")), rep))
+            elif step == "pair-guard":
+                region = part.r.region("prio")
+                h, lo = together(part, rep, [
+                    ("decode-high-guard1500", ("hami", ["--tenant", "decode", "--priority", "high"], guard), decode,
+                     region),
+                    ("batch-low-guard1500", ("hami", ["--tenant", "batch", "--priority", "low"], guard), low,
+                     region)], timeout=120)
+                r["high_g"].append(h)
+                r["low_g"].append(lo)
             elif step == "low-alone":
                 r["low_alone"].append(part.add(part.r.run("low-native-alone", NATIVE, sat(a, 1000, *work)), rep))
             elif step == "pair":
@@ -389,7 +404,14 @@ def part_priority(part):
     part.summary["decode"] = {"p99_alone_ms": alone, "p99_high_with_low_ms": high, "p99_high_values": hv,
                               "p99_native_contended_ms": natc, "ratio": ratio,
                               "p50_alone_ms": med(r["alone"], "p50_ms")[0],
-                              "p50_high_with_low_ms": med(r["high"], "p50_ms")[0]}
+                              "p50_high_with_low_ms": med(r["high"], "p50_ms")[0],
+                              "p99_high_hooked_alone_ms": med(r["high_alone"], "p99_ms"),
+                              "p50_high_hooked_alone_ms": med(r["high_alone"], "p50_ms")[0],
+                              "p99_high_with_low_guard1500_ms": med(r["high_g"], "p99_ms"),
+                              "p50_high_with_low_guard1500_ms": med(r["high_g"], "p50_ms")[0],
+                              "low_guard1500_kernels_per_s": med(r["low_g"], "kernels_per_s"),
+                              "low_kernels_per_s": med(r["low"], "kernels_per_s"),
+                              "low_alone_kernels_per_s": med(r["low_alone"], "kernels_per_s")}
     part.check(3, "decode p99 beside a low-priority stream / alone", None if ratio is None else round(ratio, 4),
                f"<= {P99_MAX} (aim 1.05)", ratio is not None and ratio <= P99_MAX,
                f"p99 {high} ms vs {alone} ms alone; native contended {natc} ms")
@@ -622,36 +644,50 @@ def part_tuning(part):
             "pct_of_native": round(100 * m / b, 2) if m and b else None, "values": vs, "share": share,
             "percentile": q, "busy": [x.get("busy") for x in runs[name]]}
         log(f"   tuning torch {name}: {part.summary[f'torch {name}']}")
+    pair_variants(part, {f"turn {t} ms": {"HAMI_COMPUTE_TURN_MS": t} for t in (0, 10, 18)})
+    part.check("-", "tuning part ran (no criterion)", len(part.runs), "> 0", bool(part.runs))
+
+
+def pair_variants(part, variants):
+    """The 30/70 pair of criterion 2 once per variant (name -> knobs in the environment), side by side with the same
+    kernels alone, the device's busy time (NVML GPM) beside each pair."""
+    a = part.r.a
     work = calibrate(part)
-    turns = (0, 10, 18)
     pair = {}
     for rep in range(1, a.reps + 1):
-        alone = observed(part, "work-1ms-native-alone", NATIVE, sat(a, 1000, *work), rep)
-        pair.setdefault("alone", []).append(alone)
-        for turn in order(rep, turns):
-            knobs = {"HAMI_COMPUTE_TURN_MS": turn}
+        pair.setdefault("alone", []).append(observed(part, "work-1ms-native-alone", NATIVE, sat(a, 1000, *work), rep))
+        for name in order(rep, list(variants)):
+            knobs, tag = variants[name], name.replace(" ", "-")
             region = part.r.region("pair")
             busy = Sampler("busy", period=0.25)
             busy.start()
             ra, rb = together(part, rep, [
-                (f"pair-A-sm30-turn{turn}", ("hami", ["--tenant", "A", "--sm", "30"], knobs), sat(a, 1000, *work),
-                 region),
-                (f"pair-B-sm70-turn{turn}", ("hami", ["--tenant", "B", "--sm", "70"], knobs), sat(a, 1000, *work),
-                 region)], timeout=120)
+                (f"pair-A-sm30-{tag}", ("hami", ["--tenant", "A", "--sm", "30"], knobs), sat(a, 1000, *work), region),
+                (f"pair-B-sm70-{tag}", ("hami", ["--tenant", "B", "--sm", "70"], knobs), sat(a, 1000, *work), region)],
+                timeout=120)
             busy.stop()
             res = ra.get("result") or {}
             ra["busy"] = busy_summary(busy, res.get("t0_mono", 0), res.get("t1_mono", 0))
-            pair.setdefault(f"A{turn}", []).append(ra)
-            pair.setdefault(f"B{turn}", []).append(rb)
+            log(f"   busy {ra['busy']}")
+            pair.setdefault(f"A {name}", []).append(ra)
+            pair.setdefault(f"B {name}", []).append(rb)
     b, _ = med(pair["alone"], "kernels_per_s")
-    for turn in turns:
-        ma, _ = med(pair[f"A{turn}"], "kernels_per_s")
-        mb, _ = med(pair[f"B{turn}"], "kernels_per_s")
-        part.summary[f"pair turn {turn} ms"] = {
+    for name in variants:
+        ma, va = med(pair[f"A {name}"], "kernels_per_s")
+        mb, vb = med(pair[f"B {name}"], "kernels_per_s")
+        part.summary[f"pair {name}"] = {
             "A_pct": round(100 * ma / b, 2) if ma and b else None, "B_pct": round(100 * mb / b, 2) if mb and b else None,
-            "busy": [x.get("busy") for x in pair[f"A{turn}"]]}
-        log(f"   tuning pair turn {turn}: {part.summary[f'pair turn {turn} ms']}")
-    part.check("-", "tuning part ran (no criterion)", len(part.runs), "> 0", bool(part.runs))
+            "A_values": va, "B_values": vb, "native_alone": b, "knobs": variants[name],
+            "busy": [x.get("busy") for x in pair[f"A {name}"]]}
+        log(f"   pair {name}: {part.summary[f'pair {name}']}")
+
+
+def part_turns(part):
+    """Not a criterion by itself: criterion 2's pair with turns of 10 ms (the default) and with taking turns (a turn
+    waits for the other tenant's queue to drain), to choose the default."""
+    pair_variants(part, {"turns 10 ms": {}, "taking turns": {"HAMI_COMPUTE_TAKE_TURNS": 1},
+                         "taking turns, no extra wait": {"HAMI_COMPUTE_TAKE_TURNS": 1, "HAMI_COMPUTE_TURN_MS": 0}})
+    part.check("-", "turns part ran (no criterion)", len(part.runs), "> 0", bool(part.runs))
 
 
 # ------------------------------------------------------------------ time plan
@@ -662,11 +698,12 @@ def plan(a, parts):
     pair = a.seconds + a.warmup + a.start_delay + 1.5
     t = {"shares": a.reps * 12 * run,
          "torch-pair": a.reps * 4 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S) + 2 + a.reps * (run + pair),
-         "priority": 2 + a.reps * (2 * run + 2 * pair) + a.reps * 4 * run + 3 * 4
+         "priority": 2 + a.reps * (3 * run + 3 * pair) + a.reps * 4 * run + 3 * 4
          + a.reps * 2 * run + (a.reps * 2 * 4 if a.gpubench else 0) + pair,
          "bandwidth": a.reps * 2 * (run + 3),
          "clocks": a.reps * 2 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S),
-         "tuning": a.reps * 5 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S) + 2 + a.reps * (run + 3 * pair)}
+         "tuning": a.reps * 5 * (a.seconds + max(a.warmup, 3) + TORCH_STARTUP_S) + 2 + a.reps * (run + 3 * pair),
+         "turns": 2 + a.reps * (run + 3 * pair)}
     return {p: round(t[p]) for p in parts}
 
 
@@ -703,7 +740,7 @@ def main():
     env = json.loads(a.env_json) if a.env_json else {}
     env.update(reps=a.reps, seconds=a.seconds, warmup_s=a.warmup, plan_s=t, dist=a.dist)
     fns = {"shares": part_shares, "torch-pair": part_torch_pair, "priority": part_priority,
-           "bandwidth": part_bandwidth, "tuning": part_tuning, "clocks": part_clocks}
+           "bandwidth": part_bandwidth, "tuning": part_tuning, "clocks": part_clocks, "turns": part_turns}
     ok = True
     for p in a.parts:
         log(f"==== part {p} (~{t[p]} s planned, {runner.left():.0f} s of budget left)")

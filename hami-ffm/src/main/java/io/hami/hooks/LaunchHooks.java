@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * charged when it is launched. Whatever fails in here, the launch itself still goes to the driver.
  */
 public final class LaunchHooks {
-    private static final long TURN_NANOS =
-            tuning("HAMI_COMPUTE_TURN_MS", (int) (Throttle.DEFAULT_TURN_NANOS / 1_000_000), 20) * 1_000_000L;
+    private static final Throttle.Tuning TUNING = new Throttle.Tuning(
+            tuning("HAMI_COMPUTE_TURN_MS", (int) (Throttle.DEFAULT_TURN_NANOS / 1_000_000), 20) * 1_000_000L,
+            tuning("HAMI_COMPUTE_TAKE_TURNS", Throttle.Tuning.DEFAULT.takeTurns() ? 1 : 0, 1) == 1,
+            tuning("HAMI_COMPUTE_YIELD_GUARD_US", (int) (Throttle.DEFAULT_YIELD_GUARD_NANOS / 1_000), 2_000) * 1_000L);
     private static final LaunchGate GATE = new LaunchGate(
             new Throttle(Accounting.REGION, Accounting.TENANT, ComputeConfig.sharesDisabled(System.getenv()),
-                    Clock.SYSTEM, TURN_NANOS, tuning("HAMI_COMPUTE_TAKE_TURNS", 0, 1) == 1),
+                    Clock.SYSTEM, TUNING),
             new KernelCosts(tuning("HAMI_COMPUTE_COST_PERCENTILE", KernelCosts.DEFAULT_PERCENTILE, 100)), new EventTimer());
 
     private static final MethodHandle LAUNCH =

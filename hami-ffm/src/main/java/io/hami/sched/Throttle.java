@@ -26,8 +26,8 @@ public final class Throttle {
     static final long HIGH_WINDOW_NANOS = 100_000_000L;
     /** A yielding launch goes within this long after the high-priority queue drained, or waits for the next gap. */
     static final long YIELD_WINDOW_NANOS = 2_000_000L;
-    /** Margin on the high-priority queue's estimated end. */
-    static final long YIELD_GUARD_NANOS = 500_000L;
+    /** Margin on the high-priority queue's estimated end, by default. */
+    public static final long DEFAULT_YIELD_GUARD_NANOS = 500_000L;
     /** The longest a yielding launch waits for a gap: then it goes anyway. */
     static final long MAX_YIELD_NANOS = 50_000_000L;
     /** The longest one launch waits for its share (only a wrong cost estimate can ask for more). */
@@ -39,31 +39,49 @@ public final class Throttle {
     private final int tenant;
     private final boolean sharesDisabled;
     private final Clock clock;
-    private final long turnNanos;
-    private final boolean takeTurns;
+    private final Tuning tuning;
 
     /**
-     * @param sharesDisabled {@code GPU_CORE_UTILIZATION_POLICY=disable}: SM shares are not enforced (priorities are)
-     */
-    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock) {
-        this(region, tenant, sharesDisabled, clock, 0, false);
-    }
-
-    /**
+     * The scheduler's knobs (docs/compute.md, "tuning knobs").
+     *
      * @param turnNanos a launch that must wait for its share waits this much longer (at most the burst), so that the
      *     tenant then launches that much of its schedule at once: fewer, longer turns on the GPU
      * @param takeTurns a turn also waits (bounded) until the work other tenants launched on the device is expected to
      *     be done, so that the GPU runs one context's queue at a time instead of time-slicing between two
+     * @param yieldGuardNanos a yielding launch goes this long after the high-priority queue's estimated end
      */
-    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock, long turnNanos,
-                    boolean takeTurns) {
+    public record Tuning(long turnNanos, boolean takeTurns, long yieldGuardNanos) {
+        public static final Tuning DEFAULT = new Tuning(DEFAULT_TURN_NANOS, false, DEFAULT_YIELD_GUARD_NANOS);
+
+        public Tuning {
+            turnNanos = Math.clamp(turnNanos, 0, BURST_NANOS);
+            yieldGuardNanos = Math.clamp(yieldGuardNanos, 0, YIELD_WINDOW_NANOS);
+        }
+
+        public Tuning withTurnNanos(long nanos) {
+            return new Tuning(nanos, takeTurns, yieldGuardNanos);
+        }
+
+        public Tuning withTakeTurns(boolean take) {
+            return new Tuning(turnNanos, take, yieldGuardNanos);
+        }
+    }
+
+    /**
+     * @param sharesDisabled {@code GPU_CORE_UTILIZATION_POLICY=disable}: SM shares are not enforced (priorities are)
+     */
+    /** Without turns: the tests of the schedule itself, and the feedback's view of the share in force. */
+    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock) {
+        this(region, tenant, sharesDisabled, clock, Tuning.DEFAULT.withTurnNanos(0));
+    }
+
+    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock, Tuning tuning) {
         this.region = region;
         this.lines = new ComputeLines(region.segment());
         this.tenant = tenant;
         this.sharesDisabled = sharesDisabled;
         this.clock = clock;
-        this.turnNanos = Math.clamp(turnNanos, 0, BURST_NANOS);
-        this.takeTurns = takeTurns;
+        this.tuning = tuning;
     }
 
     public Clock clock() {
@@ -146,14 +164,14 @@ public final class Throttle {
             // latency matters for high priority and while yielding: no turns there
             turn = due - now > 0 && priority != Region.PRIORITY_HIGH && !yielding;
             if (turn) {
-                due += turnNanos; // the schedule is absolute: waiting longer now only makes the next turn longer
+                due += tuning.turnNanos(); // the schedule is absolute: waiting longer now only makes the next turn longer
             }
             wakeAt = Math.min(due, now + MAX_WAIT_NANOS);
         }
         if (wakeAt - now > 0) {
             clock.sleepUntil(wakeAt);
         }
-        if (turn && takeTurns) {
+        if (turn && tuning.takeTurns()) {
             awaitOthersDrained(device, clock.nanoTime() + MAX_TURN_WAIT_NANOS);
         }
         if (yielding) {
@@ -209,7 +227,7 @@ public final class Throttle {
             if (now - deadline >= 0 || now - lines.highActiveUntil(device) >= 0) {
                 return;
             }
-            long gapStart = lines.highBusyUntil(device) + YIELD_GUARD_NANOS;
+            long gapStart = lines.highBusyUntil(device) + tuning.yieldGuardNanos();
             if (now - gapStart >= 0 && now - gapStart <= YIELD_WINDOW_NANOS) {
                 return;
             }

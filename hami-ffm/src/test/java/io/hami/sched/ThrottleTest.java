@@ -64,7 +64,7 @@ class ThrottleTest {
     @Test
     void turns_group_the_launches_and_keep_the_share() {
         region.setSmShare(tenant, 0, 30);
-        Throttle throttle = new Throttle(region, tenant, false, clock, 10 * MS, false);
+        Throttle throttle = new Throttle(region, tenant, false, clock, Throttle.Tuning.DEFAULT.withTurnNanos(10 * MS));
         busyFraction(throttle, MS, 1);
         assertThat(busyFraction(throttle, MS, 10)).isCloseTo(0.30, within(0.01));
         int backToBack = 0;
@@ -93,7 +93,8 @@ class ThrottleTest {
             clock.at(at, () -> lines.extendQueue(other, 0, at, 7 * MS));
         }
         for (boolean takeTurns : new boolean[] {false, true}) {
-            Throttle throttle = new Throttle(region, tenant, false, clock, 10 * MS, takeTurns);
+            Throttle throttle = new Throttle(region, tenant, false, clock,
+                    Throttle.Tuning.DEFAULT.withTurnNanos(10 * MS).withTakeTurns(takeTurns));
             busyFraction(throttle, MS, 1);
             long end = clock.nanoTime() + 10 * SECOND;
             int turns = 0;
