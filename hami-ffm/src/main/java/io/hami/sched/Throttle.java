@@ -51,7 +51,7 @@ public final class Throttle {
      * @param yieldGuardNanos a yielding launch goes this long after the high-priority queue's estimated end
      */
     public record Tuning(long turnNanos, boolean takeTurns, long yieldGuardNanos) {
-        public static final Tuning DEFAULT = new Tuning(DEFAULT_TURN_NANOS, false, DEFAULT_YIELD_GUARD_NANOS);
+        public static final Tuning DEFAULT = new Tuning(DEFAULT_TURN_NANOS, true, DEFAULT_YIELD_GUARD_NANOS);
 
         public Tuning {
             turnNanos = Math.clamp(turnNanos, 0, BURST_NANOS);
