@@ -210,12 +210,12 @@ final class StatusView {
      * bandwidth limit. Nothing while no share, priority or bandwidth limit engages the gate.
      */
     private List<String> computeTable(List<Tenant> tenants) {
-        Map<Integer, Long> charged = new HashMap<>(); // all tenants' GPU time per device
+        Map<Integer, Double> charged = new HashMap<>(); // all tenants' GPU time per device (a double never wraps)
         int name = 0;
         for (Tenant tenant : tenants) {
             for (TenantDevice device : tenant.devices()) {
                 if (device.compute().launches() != 0 || device.compute().bandwidthLimit() != 0) {
-                    charged.merge(device.device(), Math.max(0, device.compute().gpuNanos()), Long::sum);
+                    charged.merge(device.device(), (double) Math.max(0, device.compute().gpuNanos()), Double::sum);
                     name = Math.max(name, columns(tenant.name()));
                 }
             }
@@ -233,7 +233,7 @@ final class StatusView {
                 if (compute.launches() == 0 && compute.bandwidthLimit() == 0) {
                     continue;
                 }
-                long all = charged.get(device.device());
+                double all = charged.get(device.device());
                 String part = all == 0 ? "-" : Math.round(100.0 * Math.max(0, compute.gpuNanos()) / all) + "%";
                 String throttled = compute.launches() == 0 ? "-"
                         : String.format(Locale.ROOT, "%.1f%%", 100.0 * compute.throttled() / compute.launches());

@@ -211,13 +211,17 @@ class StatusViewTest {
         for (int d = 0; d < 16; d++) {
             gpus.add(new RegionSnapshot.Device(d, "GPU-" + "f".repeat(60))); // longer than a real UUID
         }
+        Tenant twin = new Tenant(1, "twin", false, 0, Region.PRIORITY_NORMAL, List.of(new TenantDevice(0, 0, 0, 0,
+                new Compute(1, Long.MAX_VALUE, 0, 0, 0))), 0);
         List<String> lines = new StatusView(Formats.ELLIPSIS).lines(new RegionSnapshot(Path.of("/r"), 0,
-                List.of(tenant(LONGEST_NAME, devices)), List.of(), gpus), readings);
+                List.of(tenant(LONGEST_NAME, devices), twin), List.of(), gpus), readings);
         assertFits(lines);
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("0   GPU-fff").endsWith("… 100% 100%"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("…   0%    -"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("a".repeat(21) + "… 0 ")
-                .contains("9.2E", "106752 d", "100%"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("0   GPU-fff").endsWith("\u2026 100% 100%"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("\u2026   0%    -"));
+        assertThat(lines).as("two tenants' GPU times near Long.MAX_VALUE do not wrap their sum")
+                .anySatisfy(l -> assertThat(l).startsWith("a".repeat(21) + "\u2026 0 ").contains("9.2E", "106752 d",
+                        " 50% ", "100.0%"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("twin ").contains(" 50% "));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("-9.2E", "-106752 d"));
     }
 }
