@@ -4,6 +4,7 @@ import io.hami.limits.ByteSize;
 import io.hami.region.Region;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.Locale;
 
 /** Text for humans shared by set, status and top: sizes, priorities, device lists, columns that never overflow. */
 final class Formats {
@@ -33,6 +34,44 @@ final class Formats {
     /** An SM share: {@code 30%}, {@code none} for 0. */
     static String smShare(int percent) {
         return percent == 0 ? "none" : percent + "%";
+    }
+
+    /** A percent measured by the device: {@code 61%}; {@code -} when there is no reading (negative). */
+    static String measured(double percent) {
+        return percent < 0 || Double.isNaN(percent) ? "-" : Math.round(percent) + "%";
+    }
+
+    /** A count, exact below 100000, else 3 significant digits: {@code 99999}, {@code 120.4k}, {@code 9.1M}. */
+    static String count(long count) {
+        if (Math.abs((double) count) < 100_000) {
+            return Long.toString(count);
+        }
+        String[] units = {"k", "M", "G", "T", "P", "E"};
+        double value = count / 1000.0;
+        int i = 0;
+        while (Math.abs(value) >= 999.95 && i + 1 < units.length) {
+            value /= 1000;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f%s", value, units[i]);
+    }
+
+    /** A duration: {@code 0 s}, {@code 350 ms}, {@code 9.1 s}, {@code 12.5 min}, {@code 3.2 h}, {@code 41 d}. */
+    static String duration(long nanos) {
+        double seconds = nanos / 1e9;
+        double abs = Math.abs(seconds);
+        if (nanos == 0) {
+            return "0 s";
+        } else if (abs < 1) {
+            return Math.round(seconds * 1000) + " ms";
+        } else if (abs < 99.95) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        } else if (abs < 99.95 * 60) {
+            return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        } else if (abs < 99.95 * 3600) {
+            return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+        }
+        return String.format(Locale.ROOT, "%.0f d", seconds / 86400);
     }
 
     /** {@code high}, {@code normal}, {@code low}, or the stored number when it is none of them. */

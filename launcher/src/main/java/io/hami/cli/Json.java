@@ -24,6 +24,7 @@ final class Json {
             case Boolean flag -> out.append(flag);
             case Integer number -> out.append(number);
             case Long number -> out.append(number);
+            case Double number -> out.append(Double.isFinite(number) ? number.toString() : "null");
             case Map<?, ?> map -> object(map, out, depth);
             case List<?> list -> array(list, out, depth);
             default -> throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());

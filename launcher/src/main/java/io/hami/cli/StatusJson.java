@@ -5,6 +5,7 @@ import io.hami.region.RegionSnapshot.Process;
 import io.hami.region.RegionSnapshot.ProcessDevice;
 import io.hami.region.RegionSnapshot.Tenant;
 import io.hami.region.RegionSnapshot.TenantDevice;
+import io.hami.sched.Nvml.Reading;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,11 @@ final class StatusJson {
     private StatusJson() {}
 
     static String of(RegionSnapshot snapshot) {
+        return of(snapshot, Map.of());
+    }
+
+    /** With what each device measured ({@link DeviceMeter#read}); a device without a reading gets nulls. */
+    static String of(RegionSnapshot snapshot, Map<Integer, Reading> readings) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         root.put("region", snapshot.path().toString());
@@ -30,9 +36,23 @@ final class StatusJson {
                 .map(StatusJson::process).toList());
         if (!snapshot.devices().isEmpty()) { // what the tenants' and processes' device indices are
             root.put("devices", snapshot.devices().stream()
-                    .map(d -> Map.<String, Object>of("index", d.index(), "uuid", d.uuid())).toList());
+                    .map(d -> device(d, readings.getOrDefault(d.index(), Reading.NONE))).toList());
         }
         return Json.write(root);
+    }
+
+    private static Map<String, Object> device(RegionSnapshot.Device device, Reading reading) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("index", device.index());
+        json.put("uuid", device.uuid());
+        json.put("busyPercent", percent(reading.busy()));
+        json.put("dramBandwidthPercent", percent(reading.dram()));
+        return json;
+    }
+
+    /** A measured percent to one decimal, null where there is no reading. */
+    private static Double percent(double percent) {
+        return percent < 0 || Double.isNaN(percent) ? null : Math.round(percent * 10) / 10.0;
     }
 
     private static Map<String, Object> tenant(Tenant tenant) {

@@ -5,17 +5,24 @@ import static io.hami.cli.Formats.left;
 import static io.hami.cli.Formats.right;
 
 import io.hami.region.RegionSnapshot;
+import io.hami.region.RegionSnapshot.Compute;
+import io.hami.region.RegionSnapshot.Device;
 import io.hami.region.RegionSnapshot.Process;
 import io.hami.region.RegionSnapshot.ProcessDevice;
 import io.hami.region.RegionSnapshot.Tenant;
 import io.hami.region.RegionSnapshot.TenantDevice;
+import io.hami.sched.Nvml.Reading;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * A region snapshot as text tables for a terminal of {@value #WIDTH} columns: tenants with one row per run of devices
- * that read alike, then processes with one row per device they use. Every line fits the width: long names and
+ * A region snapshot as text tables for a terminal of {@value #WIDTH} columns: the GPUs (with what they measured, when
+ * measured), tenants with one row per run of devices that read alike, their compute per device (once a launch went
+ * through the gate), then processes with one row per device they use. Every line fits the width: long names and
  * commands end with an ellipsis, long paths start with one.
  */
 final class StatusView {
@@ -34,6 +41,15 @@ final class StatusView {
     private static final int PDEV = 3;
     private static final int PTENANT_MAX = 20;
     private static final int NAME_MIN = 6;
+    private static final int UUID = 40;
+    private static final int PERCENT = 4;
+    private static final int LAUNCHES = 8;
+    private static final int TIME = 10;
+    private static final int PART = 5;
+    private static final int THROTTLED = 9;
+    private static final int BW = 4;
+    /** Columns left for the tenant name in the compute table: the rest plus the 7 spaces between 8 columns. */
+    private static final int CTENANT_MAX = WIDTH - (DEV + LAUNCHES + TIME + PART + THROTTLED + TIME + BW) - 7;
 
     private final String ellipsis;
 
@@ -41,7 +57,16 @@ final class StatusView {
         this.ellipsis = ellipsis;
     }
 
+    /** The tables, with the {@code GPUs} line where the devices were not measured. */
     List<String> lines(RegionSnapshot snapshot) {
+        return lines(snapshot, null);
+    }
+
+    /**
+     * The tables; {@code readings} by region device index as {@link DeviceMeter#read} gives them, or null where the
+     * devices were not measured: then a {@code GPUs} line stands for the device table.
+     */
+    List<String> lines(RegionSnapshot snapshot, Map<Integer, Reading> readings) {
         List<String> lines = new ArrayList<>();
         List<Tenant> tenants = snapshot.tenants().stream().sorted(Comparator.comparing(Tenant::name)).toList();
         List<Process> processes = snapshot.processes().stream()
@@ -49,7 +74,10 @@ final class StatusView {
         String path = Formats.printable(snapshot.path().toString());
         lines.add("region " + Formats.truncateStart(path, WIDTH - "region ".length(), ellipsis));
         lines.add(summary(snapshot));
-        if (!snapshot.devices().isEmpty()) { // dev columns are region devices: physical GPUs, by UUID
+        if (!snapshot.devices().isEmpty() && readings != null) {
+            lines.add("");
+            lines.addAll(deviceTable(snapshot.devices(), readings));
+        } else if (!snapshot.devices().isEmpty()) { // dev columns are region devices: physical GPUs, by UUID
             StringBuilder gpus = new StringBuilder("GPUs");
             for (RegionSnapshot.Device device : snapshot.devices()) {
                 String item = " " + device.index() + "=" + device.shortUuid();
@@ -64,6 +92,11 @@ final class StatusView {
         if (!tenants.isEmpty()) {
             lines.add("");
             lines.addAll(tenantTable(tenants));
+        }
+        List<String> compute = computeTable(tenants);
+        if (!compute.isEmpty()) {
+            lines.add("");
+            lines.addAll(compute);
         }
         if (!processes.isEmpty()) {
             lines.add("");
@@ -152,6 +185,74 @@ final class StatusView {
         return String.join(" ", left(tenant, name, ellipsis), left(kind, KIND, ellipsis), left(dev, DEV, ellipsis),
                 right(used, SIZE, ellipsis), right(limit, SIZE, ellipsis), right(sm, SM, ellipsis),
                 left(prio, PRIO, ellipsis), right(procs, PROCS, ellipsis)).stripTrailing();
+    }
+
+    /** One row per GPU: what it measured over the sample, {@code -} where nothing was. */
+    private List<String> deviceTable(List<Device> devices, Map<Integer, Reading> readings) {
+        List<String> lines = new ArrayList<>();
+        lines.add(deviceRow("DEV", "UUID", "BUSY", "DRAM"));
+        for (Device device : devices) {
+            Reading reading = readings.getOrDefault(device.index(), Reading.NONE);
+            lines.add(deviceRow(Integer.toString(device.index()), Formats.printable(device.uuid()),
+                    Formats.measured(reading.busy()), Formats.measured(reading.dram())));
+        }
+        return lines;
+    }
+
+    private String deviceRow(String dev, String uuid, String busy, String dram) {
+        return String.join(" ", left(dev, 3, ellipsis), left(uuid, UUID, ellipsis), right(busy, PERCENT, ellipsis),
+                right(dram, PERCENT, ellipsis)).stripTrailing();
+    }
+
+    /**
+     * One row per tenant device the compute gate has seen, counted since the tenant began: its launches, their GPU
+     * time and its part of all tenants' GPU time on that device, the launches that waited and how long, the
+     * bandwidth limit. Nothing while no share, priority or bandwidth limit engages the gate.
+     */
+    private List<String> computeTable(List<Tenant> tenants) {
+        Map<Integer, Double> charged = new HashMap<>(); // all tenants' GPU time per device (a double never wraps)
+        int name = 0;
+        for (Tenant tenant : tenants) {
+            for (TenantDevice device : tenant.devices()) {
+                if (device.compute().launches() != 0 || device.compute().bandwidthLimit() != 0) {
+                    charged.merge(device.device(), (double) Math.max(0, device.compute().gpuNanos()), Double::sum);
+                    name = Math.max(name, columns(tenant.name()));
+                }
+            }
+        }
+        if (charged.isEmpty()) {
+            return List.of();
+        }
+        name = Math.clamp(name, NAME_MIN, CTENANT_MAX);
+        List<String> lines = new ArrayList<>();
+        lines.add(computeRow(name, "TENANT", "DEV", "LAUNCHES", "GPU TIME", "PART", "THROTTLED", "WAIT", "BW"));
+        for (Tenant tenant : tenants) {
+            String tenantName = Formats.printable(tenant.name());
+            for (TenantDevice device : tenant.devices()) {
+                Compute compute = device.compute();
+                if (compute.launches() == 0 && compute.bandwidthLimit() == 0) {
+                    continue;
+                }
+                double all = charged.get(device.device());
+                String part = all == 0 ? "-" : Math.round(100.0 * Math.max(0, compute.gpuNanos()) / all) + "%";
+                String throttled = compute.launches() == 0 ? "-"
+                        : String.format(Locale.ROOT, "%.1f%%", 100.0 * compute.throttled() / compute.launches());
+                String bw = compute.bandwidthLimit() == 0 ? "-" : compute.bandwidthLimit() + "%";
+                lines.add(computeRow(name, tenantName, Integer.toString(device.device()),
+                        Formats.count(compute.launches()), Formats.duration(compute.gpuNanos()), part, throttled,
+                        Formats.duration(compute.waitNanos()), bw));
+                tenantName = "";
+            }
+        }
+        return lines;
+    }
+
+    private String computeRow(int name, String tenant, String dev, String launches, String time, String part,
+            String throttled, String wait, String bw) {
+        return String.join(" ", left(tenant, name, ellipsis), left(dev, DEV, ellipsis),
+                right(launches, LAUNCHES, ellipsis), right(time, TIME, ellipsis), right(part, PART, ellipsis),
+                right(throttled, THROTTLED, ellipsis), right(wait, TIME, ellipsis), right(bw, BW, ellipsis))
+                .stripTrailing();
     }
 
     private List<String> processTable(List<Process> processes) {

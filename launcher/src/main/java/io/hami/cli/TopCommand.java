@@ -2,6 +2,7 @@ package io.hami.cli;
 
 import io.hami.region.Region;
 import io.hami.region.RegionSnapshot;
+import io.hami.sched.Nvml.Reading;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,8 +12,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -31,6 +34,10 @@ import picocli.CommandLine.TypeConversionException;
                     + "80 columns wide. Keys: q (or Ctrl-C, Ctrl-D) quits, any other key redraws at once. When "
                     + "standard input and output are not both a terminal, top prints one frame, without escape "
                     + "sequences, and exits.",
+            "",
+            "On a terminal each GPU's BUSY and DRAM percent are measured between one frame and the next (NVML "
+                    + "GPM: Hopper or later); the first frame, and a GPU without GPM, show '-'. The single frame "
+                    + "without a terminal measures nothing (use hami-run status).",
         },
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
@@ -69,21 +76,24 @@ final class TopCommand extends RegionCommand {
     BooleanSupplier interactive = () -> System.console() != null;
     Function<PrintWriter, Screen> screens = Terminal::open;
     ZoneId zone = ZoneId.systemDefault();
+    /** How the GPUs are measured: NVML GPM, or a test's readings. */
+    Supplier<DeviceMeter> meters = DeviceMeter::gpm;
 
     @Override
     int run() throws LaunchException {
         try (Region shared = openRegion()) {
             PrintWriter out = out();
             StatusView view = new StatusView(Formats.ellipsis(System.out.charset()));
-            if (!interactive.getAsBoolean()) {
-                frame(shared, view, false).forEach(out::println);
+            if (!interactive.getAsBoolean()) { // one frame has no interval to measure over: no GPU is measured
+                frame(shared, view, null, false).forEach(out::println);
                 out.flush();
                 return 0;
             }
+            DeviceMeter meter = meters.get(); // loads nothing until a frame has devices
             try (Screen screen = screens.apply(out)) {
                 long millis = interval.movePointRight(3).longValue();
                 while (true) {
-                    draw(out, fit(frame(shared, view, true), screen.rows(), screen.columns()));
+                    draw(out, fit(frame(shared, view, meter, true), screen.rows(), screen.columns()));
                     int key = screen.nextKey(millis);
                     if (key == 'q' || key == 'Q' || key == 3 || key == 4) { // Ctrl-C and Ctrl-D arrive as keys
                         return 0;
@@ -96,14 +106,16 @@ final class TopCommand extends RegionCommand {
         }
     }
 
-    private List<String> frame(Region shared, StatusView view, boolean live) {
+    /** One frame; the devices are measured over the time since the previous frame (not at all without a meter). */
+    private List<String> frame(Region shared, StatusView view, DeviceMeter meter, boolean live) {
         RegionSnapshot snapshot = RegionSnapshot.of(shared);
+        Map<Integer, Reading> readings = meter == null ? null : meter.read(snapshot.devices());
         LocalTime time = LocalTime.ofInstant(Instant.ofEpochMilli(snapshot.takenMillis()), zone)
                 .truncatedTo(ChronoUnit.SECONDS);
         List<String> lines = new ArrayList<>();
         lines.add("hami-run top  " + CLOCK.format(time)
                 + (live ? "  every " + interval.stripTrailingZeros().toPlainString() + " s  (q quits)" : ""));
-        lines.addAll(view.lines(snapshot));
+        lines.addAll(view.lines(snapshot, readings));
         return lines;
     }
 

@@ -39,6 +39,29 @@ class FormatsTest {
     }
 
     @Test
+    void countsDurationsAndMeasuredPercents() {
+        assertThat(Formats.count(0)).isEqualTo("0");
+        assertThat(Formats.count(99_999)).isEqualTo("99999");
+        assertThat(Formats.count(120_400)).isEqualTo("120.4k");
+        assertThat(Formats.count(999_960)).isEqualTo("1.0M");
+        assertThat(Formats.count(9_123_456)).isEqualTo("9.1M");
+        assertThat(Formats.count(Long.MAX_VALUE)).isEqualTo("9.2E");
+        assertThat(Formats.count(Long.MIN_VALUE)).isEqualTo("-9.2E");
+        assertThat(Formats.duration(0)).isEqualTo("0 s");
+        assertThat(Formats.duration(350_000_000L)).isEqualTo("350 ms");
+        assertThat(Formats.duration(9_120_000_000L)).isEqualTo("9.1 s");
+        assertThat(Formats.duration(750_000_000_000L)).isEqualTo("12.5 min");
+        assertThat(Formats.duration(11_520_000_000_000L)).isEqualTo("3.2 h");
+        assertThat(Formats.duration(3_542_400_000_000_000L)).isEqualTo("41 d");
+        assertThat(Formats.duration(-2_000_000_000L)).isEqualTo("-2.0 s");
+        assertThat(Formats.duration(Long.MIN_VALUE)).isEqualTo("-106752 d");
+        assertThat(Formats.measured(61.5)).isEqualTo("62%");
+        assertThat(Formats.measured(0)).isEqualTo("0%");
+        assertThat(Formats.measured(-1)).isEqualTo("-");
+        assertThat(Formats.measured(Double.NaN)).isEqualTo("-");
+    }
+
+    @Test
     void controlCharactersBecomeQuestionMarks() {
         assertThat(Formats.printable("a\033[31mb\u009bc\td")).isEqualTo("a?[31mb?c?d");
     }

@@ -8,6 +8,7 @@ import io.hami.region.RegionSnapshot.Process;
 import io.hami.region.RegionSnapshot.ProcessDevice;
 import io.hami.region.RegionSnapshot.Tenant;
 import io.hami.region.RegionSnapshot.TenantDevice;
+import io.hami.sched.Nvml.Reading;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,12 @@ class JsonTest {
                   ]
                 }
                 """);
+    }
+
+    @Test
+    void writesDoublesAndNonFiniteOnesAsNull() {
+        assertThat(Json.write(List.of(61.4, 100.0, 0.0, Double.NaN, Double.POSITIVE_INFINITY)))
+                .isEqualTo("[\n  61.4,\n  100.0,\n  0.0,\n  null,\n  null\n]\n");
     }
 
     /** Format 1, whole: a change here breaks scripts; add fields, never rename or retype them. */
@@ -85,5 +92,23 @@ class JsonTest {
                   ]
                 }
                 """);
+    }
+
+    /** Region devices, whole: index, uuid, then what the device measured (null: not measured) in this key order. */
+    @Test
+    void statusDevices() {
+        RegionSnapshot snapshot = new RegionSnapshot(Path.of("/r"), 1, List.of(), List.of(), List.of(
+                new RegionSnapshot.Device(0, "GPU-46414b45-4355-4441-8000-000000000000"),
+                new RegionSnapshot.Device(3, "GPU-46414b45-4355-4441-8000-000000000003")));
+        assertThat(StatusJson.of(snapshot, Map.of(0, new Reading(99.96, 0.04)))).endsWith("""
+                  "devices": [
+                    {"index": 0, "uuid": "GPU-46414b45-4355-4441-8000-000000000000", "busyPercent": 100.0, "dramBandwidthPercent": 0.0},
+                    {"index": 3, "uuid": "GPU-46414b45-4355-4441-8000-000000000003", "busyPercent": null, "dramBandwidthPercent": null}
+                  ]
+                }
+                """);
+        assertThat(StatusJson.of(snapshot)).as("not measured").contains(
+                "{\"index\": 0, \"uuid\": \"GPU-46414b45-4355-4441-8000-000000000000\", \"busyPercent\": null, "
+                        + "\"dramBandwidthPercent\": null}");
     }
 }

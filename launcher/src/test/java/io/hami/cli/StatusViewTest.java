@@ -7,10 +7,13 @@ import io.hami.region.RegionSnapshot;
 import io.hami.region.RegionSnapshot.Process;
 import io.hami.region.RegionSnapshot.ProcessDevice;
 import io.hami.region.RegionSnapshot.Tenant;
+import io.hami.region.RegionSnapshot.Compute;
 import io.hami.region.RegionSnapshot.TenantDevice;
+import io.hami.sched.Nvml.Reading;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The human tables: 80 columns whatever the names, commands, paths and numbers. */
@@ -141,5 +144,84 @@ class StatusViewTest {
         assertThat(lines.get(2)).startsWith("GPUs 0=GPU-46414b45..0000 1=GPU-46414b45..0001 ");
         assertThat(String.join("\n", lines)).contains("15=GPU-46414b45..000f");
         assertThat(lines(new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of()))).noneMatch(l -> l.startsWith("GPUs"));
+    }
+
+    private static final List<RegionSnapshot.Device> THREE_GPUS = List.of(
+            new RegionSnapshot.Device(0, "GPU-46414b45-4355-4441-8000-000000000000"),
+            new RegionSnapshot.Device(1, "GPU-46414b45-4355-4441-8000-000000000001"),
+            new RegionSnapshot.Device(2, "GPU-46414b45-4355-4441-8000-000000000002"));
+
+    @Test
+    void measuredGpusGetATableOfBusyAndDramWithADashWhereNothingWasRead() {
+        // device 1: its interval only opened; device 2: no GPM (absent)
+        Map<Integer, Reading> readings = Map.of(0, new Reading(61.4, 39.6), 1, Reading.NONE);
+        List<String> lines = new StatusView(Formats.ELLIPSIS).lines(
+                new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of(), THREE_GPUS), readings);
+        assertThat(lines).containsExactly(
+                "region /r",
+                "no tenants",
+                "",
+                "DEV UUID                                     BUSY DRAM",
+                "0   GPU-46414b45-4355-4441-8000-000000000000  61%  40%",
+                "1   GPU-46414b45-4355-4441-8000-000000000001    -    -",
+                "2   GPU-46414b45-4355-4441-8000-000000000002    -    -");
+    }
+
+    @Test
+    void withoutAMeasurementTheGpusLineStaysAndNoDeviceTableIsDrawn() {
+        List<String> lines = new StatusView(Formats.ELLIPSIS).lines(
+                new RegionSnapshot(Path.of("/r"), 0, List.of(), List.of(), THREE_GPUS), null);
+        assertThat(lines).containsExactly("region /r", "no tenants",
+                "GPUs 0=GPU-46414b45..0000 1=GPU-46414b45..0001 2=GPU-46414b45..0002");
+        assertThat(new StatusView(Formats.ELLIPSIS).lines(new RegionSnapshot(Path.of("/r"), 0, List.of(),
+                List.of()), Map.of())).as("no devices: no table, measured or not").containsExactly("region /r",
+                "no tenants");
+    }
+
+    @Test
+    void theComputeTableShowsEachTenantsPartOfTheGpuTimeAndHowMuchItWasThrottled() {
+        Tenant a = tenant("team-a", List.of(
+                new TenantDevice(0, 0, 0, 30, new Compute(120_400, 3_000_000_000L, 21_300_000_000L, 8100, 0)),
+                new TenantDevice(1, 0, 0, 30, new Compute(99_999, 500_000_000L, 0, 0, 40))));
+        Tenant b = new Tenant(1, "team-b", false, 0, Region.PRIORITY_HIGH, List.of(
+                new TenantDevice(0, GIB, 0, 0, new Compute(40, 9_000_000_000L, 0, 0, 0))), 1);
+        Tenant quiet = tenant("quiet", List.of(new TenantDevice(0, GIB, 2 * GIB, 0)));
+        List<String> lines = lines(new RegionSnapshot(Path.of("/r"), 0, List.of(quiet, b, a), List.of()));
+        assertFits(lines);
+        assertThat(lines).containsSubsequence(
+                "TENANT DEV   LAUNCHES   GPU TIME  PART THROTTLED       WAIT   BW",
+                "team-a 0       120.4k      3.0 s   25%      6.7%     21.3 s    -",
+                "       1        99999     500 ms  100%      0.0%        0 s  40%",
+                "team-b 0           40      9.0 s   75%      0.0%        0 s    -");
+        assertThat(lines).as("a tenant the gate never saw has no compute row")
+                .noneMatch(l -> l.startsWith("quiet ") && l.contains("%"));
+        assertThat(lines(new RegionSnapshot(Path.of("/r"), 0, List.of(quiet), List.of())))
+                .as("no compute table before any launch went through the gate").noneMatch(l -> l.contains("LAUNCHES"));
+    }
+
+    @Test
+    void extremeComputeCountersAndTheLongestNamesFit80Columns() {
+        List<TenantDevice> devices = new ArrayList<>();
+        for (int d = 0; d < 16; d++) {
+            long big = d % 2 == 0 ? Long.MAX_VALUE - d : Long.MIN_VALUE + d;
+            devices.add(new TenantDevice(d, big, big, 100, new Compute(big, big, big, big, d % 2 == 0 ? 100 : -1)));
+        }
+        Map<Integer, Reading> readings = Map.of(0, new Reading(100, 100), 1, new Reading(0.4, Double.NaN));
+        List<RegionSnapshot.Device> gpus = new ArrayList<>();
+        for (int d = 0; d < 16; d++) {
+            gpus.add(new RegionSnapshot.Device(d, "GPU-" + "f".repeat(60))); // longer than a real UUID
+        }
+        Tenant twin = new Tenant(1, "twin", false, 0, Region.PRIORITY_NORMAL, List.of(new TenantDevice(0, 0, 0, 0,
+                new Compute(1, Long.MAX_VALUE, 0, 0, 0))), 0);
+        List<String> lines = new StatusView(Formats.ELLIPSIS).lines(new RegionSnapshot(Path.of("/r"), 0,
+                List.of(tenant(LONGEST_NAME, devices), twin), List.of(), gpus), readings);
+        assertFits(lines);
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("0   GPU-fff").endsWith("\u2026 100% 100%"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("\u2026   0%    -"));
+        assertThat(lines).as("two tenants' GPU times near Long.MAX_VALUE do not wrap their sum")
+                .anySatisfy(l -> assertThat(l).startsWith("a".repeat(21) + "\u2026 0 ").contains("9.2E", "106752 d",
+                        " 50% ", "100.0%"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("twin ").contains(" 50% "));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("-9.2E", "-106752 d"));
     }
 }

@@ -3,6 +3,7 @@ package io.hami.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hami.region.Region;
+import io.hami.sched.Nvml.Reading;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -10,6 +11,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,10 @@ class TopCommandTest {
         }
     }
 
+    /** The meter top is given; null fails the run, so a test that expects none sets it so. */
+    StatusCommandTest.FakeMeter meter = new StatusCommandTest.FakeMeter(List.of());
+    int metersMade;
+
     private CliRun top(boolean terminal, FakeScreen screen, String... args) {
         String[] all = new String[args.length + 3];
         all[0] = "top";
@@ -75,6 +82,10 @@ class TopCommandTest {
             top.interactive = () -> terminal;
             top.screens = (PrintWriter out) -> screen;
             top.zone = ZoneOffset.UTC;
+            top.meters = () -> {
+                metersMade++;
+                return meter;
+            };
         }, all);
     }
 
@@ -104,6 +115,37 @@ class TopCommandTest {
         }
         assertThat(screen.waits).containsExactly(500L, 500L, 500L);
         assertThat(screen.closed).isTrue();
+    }
+
+    @Test
+    void eachFrameShowsWhatTheGpusDidSinceThePreviousOneAndTheFirstADash() throws Exception {
+        try (Region region = Region.openOrCreate(path)) {
+            ForgedRegion.device(region, 0, new byte[] {0x46, 0x41, 0x4b, 0x45, 0x43, 0x55, 0x44, 0x41, (byte) 0x80, 0,
+                0, 0, 0, 0, 0, 0});
+        }
+        meter = new StatusCommandTest.FakeMeter(List.of(Map.of(0, Reading.NONE), Map.of(0, new Reading(87.5, 12.2)),
+                Map.of(0, new Reading(3, 0))));
+        FakeScreen screen = new FakeScreen();
+        screen.keys.addAll(List.of(-1, -1, (int) 'q'));
+        String[] frames = top(true, screen).assertSuccess().out().split(Pattern.quote(TopCommand.HOME), -1);
+        assertThat(frames).hasSize(4);
+        String dev = "0   GPU-46414b45-4355-4441-8000-000000000000 ";
+        assertThat(frames[1]).contains("DEV UUID", dev + "   -    -" + TopCommand.CLEAR_LINE);
+        assertThat(frames[2]).contains(dev + " 88%  12%" + TopCommand.CLEAR_LINE);
+        assertThat(frames[3]).contains(dev + "  3%   0%" + TopCommand.CLEAR_LINE);
+        assertThat(metersMade).as("one meter for the whole run: its intervals run from frame to frame").isEqualTo(1);
+        assertThat(meter.calls).containsExactly(List.of(0), List.of(0), List.of(0));
+    }
+
+    @Test
+    void theSingleFrameWithoutATerminalMeasuresNothing() throws Exception {
+        try (Region region = Region.openOrCreate(path)) {
+            ForgedRegion.device(region, 0, new byte[16]);
+        }
+        meter = null;
+        List<String> lines = top(false, new FakeScreen()).assertSuccess().lines();
+        assertThat(metersMade).isZero();
+        assertThat(lines).contains("GPUs 0=GPU-00000000..0000").noneMatch(l -> l.contains("BUSY"));
     }
 
     @Test
