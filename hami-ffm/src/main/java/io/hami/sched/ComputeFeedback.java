@@ -68,7 +68,7 @@ public final class ComputeFeedback {
             boolean waited = throttled != lastThrottled[d];
             lastThrottled[d] = throttled;
             Nvml.Reading reading = meter(d, limit > 0).map(Nvml.Gpm::read).orElse(Nvml.Reading.NONE);
-            if (limit > 0) {
+            if (limit > 0 && interval < MAX_INTERVAL_NANOS) { // the first step only opens the meter's interval
                 double measured = reading.dram() < 0 ? -1 : reading.dram() * ours;
                 int scale = BandwidthControl.next(lines.bandwidthScale(tenant, d), measured, limit);
                 lines.setBandwidthScale(tenant, d, scale);
