@@ -31,7 +31,8 @@ public final class LaunchHooks {
     private static final LaunchGate GATE = new LaunchGate(
             new Throttle(Accounting.REGION, Accounting.TENANT, ComputeConfig.sharesDisabled(System.getenv()),
                     Clock.SYSTEM, TUNING),
-            new KernelCosts(tuning("HAMI_COMPUTE_COST_PERCENTILE", KernelCosts.DEFAULT_PERCENTILE, 100)), new EventTimer());
+            new KernelCosts(tuning("HAMI_COMPUTE_COST_PERCENTILE", KernelCosts.DEFAULT_PERCENTILE, 100)),
+            new EventTimer());
 
     private static final MethodHandle LAUNCH =
             Accounting.real(CudaDriver.cuLaunchKernel.NAME, CudaDriver.cuLaunchKernel.DESC);

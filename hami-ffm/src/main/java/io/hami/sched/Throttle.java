@@ -67,14 +67,14 @@ public final class Throttle {
         }
     }
 
+    /** Without turns: the tests of the schedule itself, and the feedback's view of the share in force. */
+    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock) {
+        this(region, tenant, sharesDisabled, clock, new Tuning(0, false, DEFAULT_YIELD_GUARD_NANOS));
+    }
+
     /**
      * @param sharesDisabled {@code GPU_CORE_UTILIZATION_POLICY=disable}: SM shares are not enforced (priorities are)
      */
-    /** Without turns: the tests of the schedule itself, and the feedback's view of the share in force. */
-    public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock) {
-        this(region, tenant, sharesDisabled, clock, Tuning.DEFAULT.withTurnNanos(0));
-    }
-
     public Throttle(Region region, int tenant, boolean sharesDisabled, Clock clock, Tuning tuning) {
         this.region = region;
         this.lines = new ComputeLines(region.segment());
@@ -164,7 +164,8 @@ public final class Throttle {
             // latency matters for high priority and while yielding: no turns there
             turn = due - now > 0 && priority != Region.PRIORITY_HIGH && !yielding;
             if (turn) {
-                due += tuning.turnNanos(); // the schedule is absolute: waiting longer now only makes the next turn longer
+                // the schedule is absolute: waiting longer now only makes the next turn longer
+                due += tuning.turnNanos();
             }
             wakeAt = Math.min(due, now + MAX_WAIT_NANOS);
         }
