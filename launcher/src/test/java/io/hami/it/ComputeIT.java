@@ -86,12 +86,12 @@ class ComputeIT {
         env.put("HAMI_TENANT", "live");
         CompletableFuture<Result> job = CompletableFuture.supplyAsync(() -> {
             try {
-                return loop(env, "--warmup", "2", "--seconds", "3");
+                return loop(env, "--warmup", "3", "--seconds", "3");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1500); // the job runs unlimited, its JVM up
+        Thread.sleep(1500); // the job runs unlimited, its JVM up; the set (a JVM of its own) has 1.5 s to land
         Result set = run(Map.of("PATH", System.getenv("PATH")), 60,
                 NativeHarness.DIST.resolve("bin/hami-run").toString(), "set", "--region",
                 dir.resolve("test.region").toString(), "--tenant", "live", "--sm", "20");
