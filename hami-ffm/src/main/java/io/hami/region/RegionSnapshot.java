@@ -74,7 +74,8 @@ public record RegionSnapshot(Path path, long takenMillis, List<Tenant> tenants, 
                     lines.bandwidthLimit(tenant, device));
         }
 
-        boolean seen() {
+        /** True once a launch went through the compute gate, or a bandwidth limit is set: status shows it. */
+        public boolean seen() {
             return launches != 0 || bandwidthLimit != 0;
         }
     }

@@ -36,9 +36,14 @@ final class Formats {
         return percent == 0 ? "none" : percent + "%";
     }
 
-    /** A percent measured by the device: {@code 61%}; {@code -} when there is no reading (negative). */
+    /** A percent measured by the device: {@code 61%}; {@code -} when there is no reading. */
     static String measured(double percent) {
-        return percent < 0 || Double.isNaN(percent) ? "-" : Math.round(percent) + "%";
+        return isMeasured(percent) ? Math.round(percent) + "%" : "-";
+    }
+
+    /** False for a device percent that is no reading: negative ({@code Reading.NONE}) or NaN. */
+    static boolean isMeasured(double percent) {
+        return percent >= 0;
     }
 
     /** A count, exact below 100000, else 3 significant digits: {@code 99999}, {@code 120.4k}, {@code 9.1M}. */

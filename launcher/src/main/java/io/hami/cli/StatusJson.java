@@ -52,7 +52,7 @@ final class StatusJson {
 
     /** A measured percent to one decimal, null where there is no reading. */
     private static Double percent(double percent) {
-        return percent < 0 || Double.isNaN(percent) ? null : Math.round(percent * 10) / 10.0;
+        return Formats.isMeasured(percent) ? Math.round(percent * 10) / 10.0 : null;
     }
 
     private static Map<String, Object> tenant(Tenant tenant) {

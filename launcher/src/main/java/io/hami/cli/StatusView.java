@@ -214,7 +214,7 @@ final class StatusView {
         int name = 0;
         for (Tenant tenant : tenants) {
             for (TenantDevice device : tenant.devices()) {
-                if (device.compute().launches() != 0 || device.compute().bandwidthLimit() != 0) {
+                if (device.compute().seen()) {
                     charged.merge(device.device(), (double) Math.max(0, device.compute().gpuNanos()), Double::sum);
                     name = Math.max(name, columns(tenant.name()));
                 }
@@ -230,7 +230,7 @@ final class StatusView {
             String tenantName = Formats.printable(tenant.name());
             for (TenantDevice device : tenant.devices()) {
                 Compute compute = device.compute();
-                if (compute.launches() == 0 && compute.bandwidthLimit() == 0) {
+                if (!compute.seen()) {
                     continue;
                 }
                 double all = charged.get(device.device());
