@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * per-thread-stream twin; installed while the tenant has a share, a bandwidth limit or a priority (graph launches:
  * {@link GraphLaunchHooks}). A launch into a stream that is being captured is only recorded by the driver, not run:
  * it is neither timed nor throttled (an event recorded into a capture would change the graph), and the graph is
- * charged when it is launched. Whatever fails in here, the launch itself still goes to the driver.
+ * charged when it is launched. A tenant that never waits has its launch go to the driver first and everything else,
+ * the capture check included, after it ({@link LaunchGate#goesFirst}). Whatever fails in here, the launch itself still
+ * goes to the driver.
  */
 public final class LaunchHooks {
     private static final Throttle.Tuning TUNING = new Throttle.Tuning(
@@ -155,9 +157,15 @@ public final class LaunchHooks {
         return after(token, KernelCosts.kernelKey(f, gx, gy, gz), stream, true, result);
     }
 
-    /** The gate's part before a launch; 0 (no timing) when the stream is capturing or anything goes wrong. */
+    /**
+     * The gate's part before a launch; 0 (no timing) when the stream is capturing or anything goes wrong;
+     * {@link LaunchGate#WENT_FIRST} when the launch goes first and everything, the capture check included, follows it.
+     */
     static long before(long key, long stream, boolean perThreadStream) {
         try {
+            if (GATE.goesFirst(key)) {
+                return LaunchGate.WENT_FIRST;
+            }
             if (capturing(stream, perThreadStream)) {
                 return 0;
             }
@@ -171,7 +179,14 @@ public final class LaunchHooks {
 
     static int after(long token, long key, long stream, boolean perThreadStream, int result) {
         try {
-            GATE.after(token, key, stream, perThreadStream, result);
+            if (token != LaunchGate.WENT_FIRST) {
+                GATE.after(token, key, stream, perThreadStream, result);
+            } else if (result == CUDA_SUCCESS && !capturing(stream, perThreadStream)) {
+                int device = Accounting.currentDevice();
+                if (device >= 0) {
+                    GATE.accountAfter(device, key);
+                }
+            }
         } catch (Throwable t) {
             failed(t);
         }

@@ -14,6 +14,11 @@ public final class KernelCosts {
     static final int LEARNING_SAMPLES = 3;
     /** After learning, one launch in this many is sampled again (kernels change with their data). */
     static final int RESAMPLE_EVERY = 64;
+    /**
+     * A launch into an idle GPU queue is sampled only after this many launches without a sample: the timing's own
+     * work would delay it (a decode step's first kernel), while a launch behind queued work hides it.
+     */
+    static final int IDLE_RESAMPLE_EVERY = 1024;
     /** Before anything is measured: a typical small kernel. */
     static final long INITIAL_AVERAGE_NANOS = 20_000;
     /** Which of a kind's samples is its cost: the lower quartile (docs/compute.md, "Kernel-aware costs"). */
@@ -26,7 +31,8 @@ public final class KernelCosts {
         int count;
         volatile long nanos;
         volatile boolean sampling;
-        int launches;
+        /** Launches since the last sample (racy when counted by {@link #notSampled}: a rough cadence). */
+        volatile int sinceSample;
     }
 
     private final ConcurrentHashMap<Long, Estimate> kinds = new ConcurrentHashMap<>();
@@ -75,9 +81,33 @@ public final class KernelCosts {
             if (e.sampling) {
                 return false;
             }
-            boolean wanted = e.count < LEARNING_SAMPLES || ++e.launches % RESAMPLE_EVERY == 0;
+            boolean wanted = e.count < LEARNING_SAMPLES || ++e.sinceSample >= RESAMPLE_EVERY;
+            if (wanted) {
+                e.sinceSample = 0;
+            }
             e.sampling = wanted;
             return wanted;
+        }
+    }
+
+    /**
+     * Whether {@link #claimSample} would take this launch, without claiming it; on an {@code idleQueue} only a kind
+     * still learning or not sampled for {@link #IDLE_RESAMPLE_EVERY} launches is due.
+     */
+    public boolean sampleDue(long key, boolean idleQueue) {
+        Estimate e = kinds.get(key);
+        if (e == null) {
+            return true;
+        }
+        return !e.sampling && (e.count < LEARNING_SAMPLES
+                || e.sinceSample + 1 >= (idleQueue ? IDLE_RESAMPLE_EVERY : RESAMPLE_EVERY));
+    }
+
+    /** A launch of this kind went untimed without {@link #claimSample} (it was not {@link #sampleDue}). */
+    public void notSampled(long key) {
+        Estimate e = kinds.get(key);
+        if (e != null) {
+            e.sinceSample++;
         }
     }
 

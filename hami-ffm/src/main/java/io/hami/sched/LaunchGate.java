@@ -5,14 +5,20 @@ import java.util.ArrayDeque;
 /**
  * One process's side of compute sharing, around each launch the hooks see: learn what launches cost from sampled
  * timings, keep the GPU from running far behind the launches (the in-flight bound), and let the throttle decide when
- * the launch goes (docs/compute.md).
+ * the launch goes (docs/compute.md). A tenant that never waits (no share and no low priority on any device) has its
+ * launches go to the GPU first and its accounting done after them ({@link #goesFirst}): on an idle GPU every
+ * microsecond before a launch is latency (a decode step's first kernel).
  */
 public final class LaunchGate {
+    /** The token of a launch that went first ({@link #goesFirst}): {@link #accountAfter} does its accounting. */
+    public static final long WENT_FIRST = Long.MIN_VALUE;
     /** A sample at least every this much launched GPU work (estimated): the timings double as the in-flight bound's
      * fences. */
     static final long FENCE_INTERVAL_NANOS = 1_000_000L;
-    /** How often launches look at outstanding samples. */
+    /** How often launches look at outstanding samples and at whether the tenant is paced anywhere. */
     static final long POLL_INTERVAL_NANOS = 200_000L;
+    /** Less launched work than this ahead of a launch counts as an idle GPU queue (see {@link #goesFirst}). */
+    static final long IDLE_QUEUE_NANOS = 50_000L;
     /** How much launched GPU work may wait in the queue: a throttled tenant, a low-priority one, one that yields. */
     static final long MAX_LAG_NANOS = 20_000_000L;
     static final long LOW_MAX_LAG_NANOS = 4_000_000L;
@@ -34,6 +40,10 @@ public final class LaunchGate {
     /** GPU work launched so far (estimated, ns); where the last fence stood on that scale. */
     private final java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastFence;
+    /** When this process's launched work is expected to be done (estimated; racy between threads on purpose). */
+    private volatile long queueEnd;
+    /** Whether the tenant is paced on some device (a share or low priority), as of the last poll. */
+    private volatile boolean pacedSomewhere;
 
     public LaunchGate(Throttle throttle, KernelCosts costs, GpuTimer timer) {
         this.throttle = throttle;
@@ -42,6 +52,24 @@ public final class LaunchGate {
         this.clock = throttle.clock();
         this.lastPoll = clock.nanoTime();
         this.lastFence = -FENCE_INTERVAL_NANOS;
+        this.queueEnd = lastPoll;
+        this.pacedSomewhere = throttle.pacedSomewhere();
+    }
+
+    /**
+     * True when this launch may go to the GPU before any of the gate's work: the tenant waits on no device, and the
+     * launch is not due to be timed (a timing starts with an event recorded before the launch; on an idle queue only
+     * now and then). Pass {@link #WENT_FIRST} and the device to {@link #accountAfter} once it went.
+     */
+    public boolean goesFirst(long key) {
+        return !pacedSomewhere && !costs.sampleDue(key, queueEnd - clock.nanoTime() < IDLE_QUEUE_NANOS);
+    }
+
+    /** The accounting of a launch that {@link #goesFirst went first}, after it went; the throttle never waits here. */
+    public void accountAfter(int device, long key) {
+        costs.notSampled(key);
+        issue(device, key);
+        poll();
     }
 
     /**
@@ -49,35 +77,54 @@ public final class LaunchGate {
      * (pass it to {@link #after}), else 0.
      */
     public long before(int device, long key, long stream, boolean perThreadStream) {
-        long now = clock.nanoTime();
-        if (now - lastPoll >= POLL_INTERVAL_NANOS) {
-            lastPoll = now;
-            drain();
-        }
         // a tenant neither throttled nor low-priority (a high-priority one without a share) needs no bound and no
         // fences: only its costs, for the high-priority queue's end it publishes
         boolean paced = throttle.paced(device);
         if (paced) {
-            long lag = throttle.yielding(device, now) ? YIELDING_MAX_LAG_NANOS
+            long lag = throttle.yielding(device, clock.nanoTime()) ? YIELDING_MAX_LAG_NANOS
                     : throttle.lowPriority() ? LOW_MAX_LAG_NANOS : MAX_LAG_NANOS;
             boundInFlight(lag, key);
         }
-        long cost = costs.estimate(key);
-        throttle.admit(device, cost);
-        long work = issued.addAndGet(cost);
-        if (costs.claimSample(key) | paced && work - lastFence >= FENCE_INTERVAL_NANOS) {
+        long work = issue(device, key);
+        // claimed first, always: a claim is released only by record or abandon
+        boolean sample = costs.claimSample(key);
+        if (sample || paced && work - lastFence >= FENCE_INTERVAL_NANOS) {
             long token = timer.begin(stream, perThreadStream);
             if (token != 0) {
                 lastFence = work;
                 return token;
             }
-            costs.abandon(key);
+            if (sample) {
+                costs.abandon(key);
+            }
         }
         return 0;
     }
 
-    /** After the launch: {@code result} is the driver's answer to it. */
+    /** Waits for the launch's turn (never for a tenant that goes first); returns the GPU work launched so far. */
+    private long issue(int device, long key) {
+        long cost = costs.estimate(key);
+        throttle.admit(device, cost);
+        long now = clock.nanoTime();
+        long end = queueEnd;
+        queueEnd = (end - now > 0 ? end : now) + cost;
+        return issued.addAndGet(cost);
+    }
+
+    /** Now and then, after a launch (the GPU is busy with it meanwhile): take in finished timings, look again at
+     * whether the tenant is paced anywhere. */
+    private void poll() {
+        long now = clock.nanoTime();
+        if (now - lastPoll >= POLL_INTERVAL_NANOS) {
+            lastPoll = now;
+            pacedSomewhere = throttle.pacedSomewhere();
+            drain();
+        }
+    }
+
+    /** After a launch that went through {@link #before}: {@code result} is the driver's answer to it. */
     public void after(long token, long key, long stream, boolean perThreadStream, int result) {
+        poll();
         if (token == 0) {
             return;
         }

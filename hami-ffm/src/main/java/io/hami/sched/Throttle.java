@@ -126,6 +126,19 @@ public final class Throttle {
         return share(device) > 0 || lowPriority();
     }
 
+    /** True when launches are paced on some device: the gate then runs before every launch. */
+    public boolean pacedSomewhere() {
+        if (lowPriority()) {
+            return true;
+        }
+        for (int d = 0; d < RegionLayout.DEVICE_CAPACITY; d++) {
+            if (share(d) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean lowPriority() {
         return region.priority(tenant) == Region.PRIORITY_LOW;
     }

@@ -42,7 +42,20 @@ class KernelCostsTest {
             }
         }
         assertThat(sampled).isEqualTo(10);
+        assertThat(costs.sampleDue(key, false)).isFalse();
+        for (int i = 0; i < KernelCosts.RESAMPLE_EVERY - 1; i++) {
+            costs.notSampled(key);
+        }
+        assertThat(costs.sampleDue(key, false)).as("the busy-queue cadence").isTrue();
+        assertThat(costs.sampleDue(key, true)).as("an idle queue waits longer").isFalse();
+        for (int i = KernelCosts.RESAMPLE_EVERY - 1; i < KernelCosts.IDLE_RESAMPLE_EVERY - 1; i++) {
+            costs.notSampled(key);
+        }
+        assertThat(costs.sampleDue(key, true)).isTrue();
+        assertThat(costs.claimSample(key)).isTrue();
+        assertThat(costs.sampleDue(key, false)).as("one sample at a time").isFalse();
         long unseen = 43;
+        assertThat(costs.sampleDue(unseen, true)).as("a new kind is learned even on an idle queue").isTrue();
         assertThat(costs.estimate(unseen)).as("an unseen kind costs the running average").isLessThan(20_000);
     }
 }

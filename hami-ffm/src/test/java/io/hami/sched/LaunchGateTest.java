@@ -27,6 +27,8 @@ class LaunchGateTest {
         long busyUntil = clock.now;
         final Map<Long, long[]> marks = new HashMap<>();
         long next = 1;
+        int began;
+        boolean lastBeganIdle;
 
         void launch(long cost) {
             busyUntil = Math.max(busyUntil, clock.now) + cost;
@@ -34,6 +36,8 @@ class LaunchGateTest {
 
         @Override
         public long begin(long stream, boolean perThreadStream) {
+            began++;
+            lastBeganIdle = busyUntil <= clock.now;
             marks.put(next, new long[] {Math.max(busyUntil, clock.now), 0});
             return next++;
         }
@@ -63,7 +67,11 @@ class LaunchGateTest {
     }
 
     private LaunchGate gate() {
-        return new LaunchGate(new Throttle(region, tenant, false, clock), new KernelCosts(), gpu);
+        return gate(new KernelCosts());
+    }
+
+    private LaunchGate gate(KernelCosts costs) {
+        return new LaunchGate(new Throttle(region, tenant, false, clock), costs, gpu);
     }
 
     /** Launches kernels of {@code cost} for {@code seconds} through the gate; returns the GPU's busy fraction. */
@@ -85,6 +93,64 @@ class LaunchGateTest {
     }
 
     long maxLag;
+
+    /** One launch through the gate the way the hooks do it; returns true when it went first. */
+    private boolean launch(LaunchGate gate, long key, long cost) {
+        if (gate.goesFirst(key)) {
+            gpu.launch(cost);
+            gate.accountAfter(0, key);
+            return true;
+        }
+        long token = gate.before(0, key, 0, false);
+        gpu.launch(cost);
+        gate.after(token, key, 0, false, 0);
+        return false;
+    }
+
+    @Test
+    void a_tenant_that_never_waits_launches_first_and_times_no_step_start_on_an_idle_gpu() {
+        region.setPriority(tenant, Region.PRIORITY_HIGH);
+        KernelCosts costs = new KernelCosts();
+        LaunchGate gate = gate(costs);
+        long key = 7;
+        int stepStartsTimed = 0;
+        int launches = 0;
+        for (int step = 0; step < 500; step++) { // decode: 20 kernels of 100 us every 10 ms
+            long stepStart = clock.now;
+            for (int k = 0; k < 20; k++) {
+                int before = gpu.began;
+                boolean first = launch(gate, key, 100_000);
+                launches++;
+                if (k == 0 && step >= 10) {
+                    assertThat(first).as("step %d's first launch goes first", step).isTrue();
+                    stepStartsTimed += gpu.began - before;
+                }
+                clock.advance(5_000);
+            }
+            clock.sleepUntil(stepStart + 10 * MS);
+        }
+        assertThat(stepStartsTimed).isZero();
+        assertThat(gpu.began).as("the other launches are still sampled")
+                .isGreaterThan(500 * 19 / KernelCosts.RESAMPLE_EVERY);
+        assertThat(costs.estimate(key)).isEqualTo(100_000);
+        ComputeLines lines = new ComputeLines(region.segment());
+        assertThat(lines.launches(tenant, 0)).as("every launch accounted").isEqualTo(launches);
+        assertThat(lines.highBusyUntil(0)).isGreaterThan(clock.now - 10 * MS);
+
+        // one kernel at a time, each on an idle GPU: timed only now and then
+        int began = gpu.began;
+        for (int i = 0; i < 4 * KernelCosts.IDLE_RESAMPLE_EVERY; i++) {
+            launch(gate, key, 100_000);
+            clock.advance(MS);
+        }
+        assertThat(gpu.began - began).isBetween(3, 5);
+        assertThat(gpu.lastBeganIdle).isTrue();
+
+        region.setSmShare(tenant, 0, 50);
+        clock.advance(LaunchGate.POLL_INTERVAL_NANOS);
+        launch(gate, key, 100_000);
+        assertThat(launch(gate, key, 100_000)).as("a share set meanwhile paces it").isFalse();
+    }
 
     @Test
     void it_learns_the_kernel_cost_and_holds_the_share() {
