@@ -256,8 +256,10 @@ static const char *const jvm_options[] = {
     "-XX:CompileThresholdScaling=10",
     "-XX:CompileCommand=quiet",
     "-XX:CompileCommand=CompileThresholdScaling,io.hami.*::*,0.1",
-    /* the launch path's rarer branches (timings, ~30 a second) would stay interpreted for ~10 s at 0.1 (docs/compute.md) */
-    "-XX:CompileCommand=CompileThresholdScaling,io.hami.sched.*::*,0.01",
+    /* the launch path's rarer branches (timings, ~30 a second) would stay interpreted for ~10 s at 0.1
+       (docs/compute.md); none of these runs during a boot */
+    "-XX:CompileCommand=CompileThresholdScaling,io.hami.sched.LaunchGate::*,0.01",
+    "-XX:CompileCommand=CompileThresholdScaling,io.hami.sched.KernelCosts::*,0.01",
     "-XX:CompileCommand=CompileThresholdScaling,io.hami.hooks.LaunchHooks::*,0.01",
     "-XX:CompileCommand=CompileThresholdScaling,io.hami.hooks.GraphLaunchHooks::*,0.01",
     "-XX:CompileCommand=CompileThresholdScaling,io.hami.hooks.EventTimer::*,0.01",
