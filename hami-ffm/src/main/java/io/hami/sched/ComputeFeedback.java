@@ -6,6 +6,8 @@ import io.hami.region.RegionLayout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * What the device measured, fed back into one tenant's compute sharing; stepped by the agent's periodic thread
@@ -28,14 +30,23 @@ public final class ComputeFeedback {
     private final boolean busyCorrection;
     /** Not for launches: the share in force, as the launches' throttle computes it. */
     private final Throttle throttle;
+    /** A region device's meter (its reading since the last call), or empty where it has none. */
+    private final IntFunction<Optional<Supplier<Nvml.Reading>>> meterOf;
     private Optional<Nvml> nvml;
-    private final Map<Integer, Optional<Nvml.Gpm>> meters = new HashMap<>();
+    private final Map<Integer, Optional<Supplier<Nvml.Reading>>> meters = new HashMap<>();
     private final long[][] lastGpuNanos = new long[RegionLayout.TENANT_CAPACITY][RegionLayout.DEVICE_CAPACITY];
     private final long[] lastThrottled = new long[RegionLayout.DEVICE_CAPACITY];
     private final long[] lastStep = new long[RegionLayout.DEVICE_CAPACITY];
     private final boolean[] warned = new boolean[RegionLayout.DEVICE_CAPACITY];
 
     public ComputeFeedback(Region region, int tenant, boolean sharesDisabled, boolean busyCorrection, Clock clock) {
+        this(region, tenant, sharesDisabled, busyCorrection, clock, null);
+    }
+
+    /** @param meterOf a region device's meter; null: NVML GPM, the GPU found by the device's UUID */
+    ComputeFeedback(Region region, int tenant, boolean sharesDisabled, boolean busyCorrection, Clock clock,
+                    IntFunction<Optional<Supplier<Nvml.Reading>>> meterOf) {
+        this.meterOf = meterOf != null ? meterOf : this::gpm;
         this.region = region;
         this.lines = new ComputeLines(region.segment());
         this.tenant = tenant;
@@ -67,7 +78,7 @@ public final class ComputeFeedback {
             long throttled = lines.throttled(tenant, d);
             boolean waited = throttled != lastThrottled[d];
             lastThrottled[d] = throttled;
-            Nvml.Reading reading = meter(d, limit > 0).map(Nvml.Gpm::read).orElse(Nvml.Reading.NONE);
+            Nvml.Reading reading = meter(d, limit > 0).map(Supplier::get).orElse(Nvml.Reading.NONE);
             if (limit > 0 && interval < MAX_INTERVAL_NANOS) { // the first step only opens the meter's interval
                 double measured = reading.dram() < 0 ? -1 : reading.dram() * ours;
                 int scale = BandwidthControl.next(lines.bandwidthScale(tenant, d), measured, limit);
@@ -110,21 +121,23 @@ public final class ComputeFeedback {
         return new long[] {ours, all};
     }
 
-    private Optional<Nvml.Gpm> meter(int device, boolean bandwidthLimited) {
-        Optional<Nvml.Gpm> meter = meters.computeIfAbsent(device, d -> {
-            if (nvml == null) {
-                nvml = Nvml.load();
-            }
-            // a region device is a GPU by UUID (docs/region.md): NVML finds it by the same name
-            String uuid = region.deviceState(d) == RegionLayout.STATE_ACTIVE
-                    ? Region.uuidText(region.deviceUuid(d)) : null;
-            return uuid == null ? Optional.empty() : nvml.flatMap(n -> n.gpm(uuid));
-        });
+    private Optional<Supplier<Nvml.Reading>> meter(int device, boolean bandwidthLimited) {
+        Optional<Supplier<Nvml.Reading>> meter = meters.computeIfAbsent(device, meterOf::apply);
         if (meter.isEmpty() && bandwidthLimited && !warned[device]) {
             warned[device] = true;
             Log.warn("device " + device + " has a bandwidth limit but no DRAM bandwidth measurement (NVML GPM needs "
                     + "Hopper or later and NVML from the driver): the limit does nothing there");
         }
         return meter;
+    }
+
+    private Optional<Supplier<Nvml.Reading>> gpm(int device) {
+        if (nvml == null) {
+            nvml = Nvml.load();
+        }
+        // a region device is a GPU by UUID (docs/region.md): NVML finds it by the same name
+        String uuid = region.deviceState(device) == RegionLayout.STATE_ACTIVE
+                ? Region.uuidText(region.deviceUuid(device)) : null;
+        return uuid == null ? Optional.empty() : nvml.flatMap(n -> n.gpm(uuid)).map(g -> g::read);
     }
 }
