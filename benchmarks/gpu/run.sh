@@ -8,6 +8,10 @@
 #   kv       KV-cache style 64 KiB..2 MiB allocation rate under 1, 4, 16 processes           (~1.5-2.5 min)
 #   limit    fill 1 GiB chunks up to the whole limit (60g), 8 processes filling at once,
 #            refusal time at the edge and for an oversized request                          (~1-1.5 min)
+#   compute-shares, compute-torch-pair, compute-priority, compute-bandwidth
+#            compute sharing against issue 5's criteria: handed to test-gpu/compute.sh PART after the parts
+#            above, with the same $OUT and distribution (its times: bash test-gpu/compute.sh --plan PART);
+#            options other than --budget do not apply to them                                (7.5/5.6/8.4/1.6 min)
 #
 # Options:
 #   --interposer NAME=LIB[:K=V...]  also run under another LD_PRELOAD interposer (repeatable), e.g.
@@ -36,6 +40,7 @@ PYTHON=${PYTHON:-python3}
 
 ORIG_ARGS=$*
 DRY=0
+BUDGET=${HAMI_BENCH_BUDGET_S:-500}
 PY_ARGS=()
 PARTS=()
 while [[ $# -gt 0 ]]; do
@@ -44,19 +49,39 @@ while [[ $# -gt 0 ]]; do
         --quick) PY_ARGS+=(--quick); shift ;;
         --interposer | --configs | --reps | --budget | --limit | --commit)
             [[ $# -ge 2 ]] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
+            [[ $1 == --budget ]] && BUDGET=$2
             PY_ARGS+=("$1" "$2"); shift 2 ;;
         -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) PARTS+=("$1"); shift ;;
     esac
 done
-[[ ${#PARTS[@]} -gt 0 ]] || { echo "usage: bash benchmarks/gpu/run.sh [options] calls|startup|tenants|kv|limit ..." >&2; exit 2; }
+COMPUTE_PARTS=(compute-shares compute-torch-pair compute-priority compute-bandwidth)
+[[ ${#PARTS[@]} -gt 0 ]] || { echo "usage: bash benchmarks/gpu/run.sh [options] calls|startup|tenants|kv|limit|compute-* ..." >&2; exit 2; }
+BENCH=()
+COMPUTE=()
 for p in "${PARTS[@]}"; do
     case $p in
-        calls | startup | tenants | kv | limit) ;;
-        *) echo "run.sh: unknown part '$p' (calls, startup, tenants, kv, limit)" >&2; exit 2 ;;
+        calls | startup | tenants | kv | limit) BENCH+=("$p") ;;
+        compute-shares | compute-torch-pair | compute-priority | compute-bandwidth) COMPUTE+=("${p#compute-}") ;;
+        *) echo "run.sh: unknown part '$p' (calls, startup, tenants, kv, limit, ${COMPUTE_PARTS[*]})" >&2; exit 2 ;;
     esac
 done
+if [[ ${#COMPUTE[@]} -gt 0 && $DRY == 1 ]]; then
+    echo "run.sh: the compute parts need a GPU (the fake driver has no SM time to share); leave out --dry" >&2
+    exit 2
+fi
+# compute sharing has its own runner (two cooperating processes per run, issue 5's criteria): the same $OUT
+compute() {
+    [[ ${#COMPUTE[@]} -gt 0 ]] || return 0
+    OUT=$OUT_DIR HAMI_DIST=$DIST HAMI_GPU_BUDGET_S=$BUDGET bash test-gpu/compute.sh "${COMPUTE[@]}"
+}
+if [[ ${#BENCH[@]} -eq 0 ]]; then
+    mkdir -p "$OUT_DIR"
+    compute
+    exit $?
+fi
+PARTS=("${BENCH[@]}")
 
 mkdir -p "$OUT_DIR"
 LOG=$OUT_DIR/bench-$(IFS=-; echo "${PARTS[*]}").log
@@ -103,4 +128,9 @@ export PYTHONUNBUFFERED=1
     rm -rf "$BUILD"
     exit $rc
 } 2>&1 | tee "$LOG"
-exit "${PIPESTATUS[0]}"
+rc=${PIPESTATUS[0]}
+set +e
+compute
+crc=$?
+set -e
+exit $(( rc > crc ? rc : crc ))

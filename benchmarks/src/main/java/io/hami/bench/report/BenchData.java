@@ -119,19 +119,28 @@ final class BenchData {
     }
 
     static BenchData load(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().matches("bench-.*\\.json"))
-                    .sorted(Comparator.comparing(BenchData::partOrder).thenComparing(Path::toString)).toList();
-        }
+        List<Path> files = files(dir);
         if (files.isEmpty()) {
-            throw new IOException("no bench-*.json in " + dir + " (the files benchmarks/gpu/run.sh writes to $OUT)");
+            throw new IOException("no bench-*.json (benchmarks/gpu/run.sh) nor compute-*.json "
+                    + "(test-gpu/compute.sh) in " + dir + ": give the directory those scripts wrote as $OUT");
         }
         List<Part> parts = new ArrayList<>();
         for (Path f : files) {
             parts.add(part(f, Json.map(Json.parse(Files.readString(f)))));
         }
         return new BenchData(dir, parts);
+    }
+
+    /** Whether {@code dir} holds any {@code bench-*.json}. */
+    static boolean present(Path dir) throws IOException {
+        return !files(dir).isEmpty();
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("bench-.*\\.json"))
+                    .sorted(Comparator.comparing(BenchData::partOrder).thenComparing(Path::toString)).toList();
+        }
     }
 
     Part part(String name) {

@@ -37,17 +37,20 @@ public final class Report {
     }
 
     private final BenchData data;
+    private final List<ComputeReport.Part> compute;
     private final Path charts;
     private final StringBuilder md = new StringBuilder();
 
-    private Report(BenchData data) {
+    private Report(BenchData data, List<ComputeReport.Part> compute) {
         this.data = data;
+        this.compute = compute;
         this.charts = data.dir.resolve("charts");
     }
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args[0].startsWith("-")) {
-            System.err.println("usage: Report RUN_DIR [--stdout]   (RUN_DIR holds the bench-*.json files)");
+            System.err.println("usage: Report RUN_DIR [--stdout]   (RUN_DIR holds the bench-*.json files of "
+                    + "benchmarks/gpu/run.sh and/or the compute-*.json files of test-gpu/compute.sh)");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -63,7 +66,11 @@ public final class Report {
 
     /** Writes the charts under {@code dir/charts} and returns the markdown. */
     public static String generate(Path dir) throws IOException {
-        Report r = new Report(BenchData.load(dir));
+        List<ComputeReport.Part> compute = ComputeReport.load(dir);
+        if (!compute.isEmpty() && !BenchData.present(dir)) { // a run of test-gpu/compute.sh alone
+            return "# hami-ffm benchmarks: compute sharing\n\n" + ComputeReport.section(compute, dir.resolve("charts"));
+        }
+        Report r = new Report(BenchData.load(dir), compute);
         r.build();
         return r.md.toString();
     }
@@ -81,6 +88,9 @@ public final class Report {
                 case "limit" -> limit(p);
                 default -> generic(p);
             }
+        }
+        if (!compute.isEmpty()) {
+            md.append(ComputeReport.section(compute, charts));
         }
         checks();
         raw();
