@@ -8,7 +8,7 @@
 #   priority    criterion 3: decode loop (20 x 100 us every 10 ms, --priority high) beside a saturating
 #               --priority low stream; criterion 4: a graph of 10 kernels, cuLaunchKernelEx and
 #               CUDA_DEVICE_SM_LIMIT at 50 %, stream capture under a limit; criterion 6: empty-kernel
-#               launch rate with no limit (spin and benchmarks/native/gpubench.c calls); and
+#               launch rate with no limit (spin; benchmarks/native/gpubench.c calls reported beside it); and
 #               `hami-run set --sm 25 -> 75` on a running tenant (one run)                          ~7.5 min
 #   bandwidth   criterion 5: triad over 3 x 4 GiB at --bandwidth 40, NVML GPM DRAM bandwidth          ~1.6 min
 #   tuning      no criterion: the tuning knobs (docs/compute.md) on the PyTorch loop and the 30/70 pair, with
