@@ -6,7 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What each kind of launch costs in GPU time, learned from sampled timings: per kernel and grid size (or per
  * graph), the lower quartile of its last few samples. Another context's time slice only ever stretches a sample (on
- * a shared GPU most samples of a busy tenant can be stretched), so the low end is the kernel's own time. A launch never seen yet is charged the process's running average.
+ * a shared GPU most samples of a busy tenant can be stretched), so the low end is the kernel's own time. A launch
+ * never seen yet is charged the process's running average. A launch into an idle GPU queue is sampled less often
+ * ({@link #sampleDue}): the event recorded before it would delay it.
  */
 public final class KernelCosts {
     static final int SAMPLES = 8;

@@ -65,9 +65,9 @@ final class ComputeReport {
             }
         }
         md.append("## Compute sharing\n\n");
-        md.append("Written by `bash test-gpu/compute.sh PART` (docs/compute.md): each run a 10-second window, judged by "
-                + "the script against issue 5's criteria; a share is throughput (or GPU time, where the check says "
-                + "so) as a percentage of the same program alone and native in the same call. **").append(passed)
+        md.append("Written by `bash test-gpu/compute.sh PART` (docs/compute.md): each run a 10-second window, judged "
+                + "by the script against issue 5's criteria; a share is throughput (or GPU time, where the check "
+                + "says so) as a percentage of the same program alone and native in the same call. **").append(passed)
                 .append(" passed, ").append(failed).append(" failed.**\n\n");
         for (Part p : parts) {
             Map<String, Object> env = p.environment();
