@@ -63,7 +63,10 @@ public final class KernelCosts {
 
     /** Estimated GPU time of one launch of this kind, in nanoseconds. */
     public long estimate(long key) {
-        Estimate e = kinds.get(key);
+        return estimate(kinds.get(key));
+    }
+
+    private long estimate(Estimate e) {
         return e == null || e.count == 0 ? average : e.nanos;
     }
 
@@ -105,12 +108,16 @@ public final class KernelCosts {
                 || e.sinceSample + 1 >= (idleQueue ? IDLE_RESAMPLE_EVERY : RESAMPLE_EVERY));
     }
 
-    /** A launch of this kind went untimed without {@link #claimSample} (it was not {@link #sampleDue}). */
-    public void notSampled(long key) {
+    /**
+     * A launch of this kind went untimed without {@link #claimSample} (it was not {@link #sampleDue}); returns its
+     * {@link #estimate} (one lookup for both: this is every launch of a tenant that goes first).
+     */
+    public long notSampled(long key) {
         Estimate e = kinds.get(key);
         if (e != null) {
             e.sinceSample++;
         }
+        return estimate(e);
     }
 
     /** True while this kind has never been measured and its first timing is on the GPU. */

@@ -67,8 +67,7 @@ public final class LaunchGate {
 
     /** The accounting of a launch that {@link #goesFirst went first}, after it went; the throttle never waits here. */
     public void accountAfter(int device, long key) {
-        costs.notSampled(key);
-        issue(device, key);
+        issue(device, costs.notSampled(key));
         poll();
     }
 
@@ -85,7 +84,7 @@ public final class LaunchGate {
                     : throttle.lowPriority() ? LOW_MAX_LAG_NANOS : MAX_LAG_NANOS;
             boundInFlight(lag, key);
         }
-        long work = issue(device, key);
+        long work = issue(device, costs.estimate(key));
         // claimed first, always: a claim is released only by record or abandon
         boolean sample = costs.claimSample(key);
         if (sample || paced && work - lastFence >= FENCE_INTERVAL_NANOS) {
@@ -101,9 +100,9 @@ public final class LaunchGate {
         return 0;
     }
 
-    /** Waits for the launch's turn (never for a tenant that goes first); returns the GPU work launched so far. */
-    private long issue(int device, long key) {
-        long cost = costs.estimate(key);
+    /** A launch estimated at {@code cost}: waits for its turn (never for a tenant that goes first); returns the GPU work
+     * launched so far. */
+    private long issue(int device, long cost) {
         throttle.admit(device, cost);
         long now = clock.nanoTime();
         long end = queueEnd;
