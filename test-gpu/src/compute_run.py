@@ -677,16 +677,19 @@ def pair_variants(part, variants):
         ma, va = med(pair[f"A {name}"], "kernels_per_s")
         mb, vb = med(pair[f"B {name}"], "kernels_per_s")
         part.summary[f"pair {name}"] = {
-            "A_pct": round(100 * ma / b, 2) if ma and b else None, "B_pct": round(100 * mb / b, 2) if mb and b else None,
+            "A_pct": round(100 * ma / b, 2) if ma and b else None,
+            "B_pct": round(100 * mb / b, 2) if mb and b else None,
             "A_values": va, "B_values": vb, "native_alone": b, "knobs": variants[name],
             "busy": [x.get("busy") for x in pair[f"A {name}"]]}
         log(f"   pair {name}: {part.summary[f'pair {name}']}")
 
 
 def part_turns(part):
-    """Not a criterion by itself: criterion 2's pair with turns of 10 ms (the default) and with taking turns (a turn
-    waits for the other tenant's queue to drain), to choose the default."""
-    pair_variants(part, {"turns 10 ms": {}, "taking turns": {"HAMI_COMPUTE_TAKE_TURNS": 1},
+    """Not a criterion by itself: criterion 2's pair with turns of 10 ms alone and with taking turns (a turn waits
+    for the other tenant's queue to drain; the default since GPU run 13), each knob named so either default runs
+    the same three variants."""
+    pair_variants(part, {"turns 10 ms": {"HAMI_COMPUTE_TAKE_TURNS": 0},
+                         "taking turns": {"HAMI_COMPUTE_TAKE_TURNS": 1},
                          "taking turns, no extra wait": {"HAMI_COMPUTE_TAKE_TURNS": 1, "HAMI_COMPUTE_TURN_MS": 0}})
     part.check("-", "turns part ran (no criterion)", len(part.runs), "> 0", bool(part.runs))
 
