@@ -8,14 +8,19 @@ Called by benchmarks/gpu/run.sh, which builds gpubench first; see benchmarks/REA
 (the GPU machine has no Java). Writes DIR/bench-<part>.json (the raw runs, the environment, the checks and a summary)
 and prints a table per part. The report (io.hami.bench.report.Report, on the build machine) reads the same JSON.
 
+A region file is fresh for every run, except in the cases marked "region": "kept": there each configuration keeps
+one file across its repetitions, as the processes of a pod share theirs. The first process on a fresh region measures
+the device's context size (throwaway contexts, ~300 ms on an H200, once per region and device); with "kept" that is
+the warm-up's business, and the "-fresh" twin of such a case reports it.
+
 Configurations:
   native        the command as is
-  hami          hami-run --memory LIMIT --region <fresh file> -- CMD        (the launcher: its own JVM, then exec)
+  hami          hami-run --memory LIMIT --region <region file> -- CMD       (the launcher: its own JVM, then exec)
   hami-env      LD_PRELOAD=libhami.so CUDA_DEVICE_MEMORY_LIMIT=LIMIT ...     (HAMi's environment mode, as in a pod)
   hami-preload  LD_PRELOAD=libhami.so, no limit                            (pure pass-through: no JVM)
   hami-hookall  LD_PRELOAD=libhami.so HAMI_HOOK_ALL=1                      (every export upcalls, no limit)
   NAME          from --interposer NAME=LIB[:K=V...]: LD_PRELOAD=LIB plus K=V. Values may use {limit} (e.g. 60g),
-                {limit_bytes} and {region} (a fresh file per run). CUDA_DEVICE_MEMORY_LIMIT={limit} and
+                {limit_bytes} and {region} (the run's region file). CUDA_DEVICE_MEMORY_LIMIT={limit} and
                 CUDA_DEVICE_MEMORY_SHARED_CACHE={region} are added unless the spec sets them (HAMi-core's names).
                 LIB "@ref" is the reference interposer built by run.sh (benchmarks/native/ref_interposer.c).
 """
@@ -26,6 +31,7 @@ import math
 import os
 import re
 import shlex
+import shutil
 import signal
 import statistics
 import subprocess
@@ -57,8 +63,11 @@ def parts_table(q, limits):
             "title": "Context creation with a real reset; first CUDA call in a fresh process",
             "limit": limits["overhead"], "configs": ["native", "hami", "hami-env"], "reps": 7,
             "cases": [
-                {"case": "ctx", "args": ["ctx", "--iters", "3" if q else "10"], "timeout": 180, "est": 5},
-                {"case": "firstcall", "args": ["firstcall"], "timeout": 120, "est": 3, "reps": 3 if q else 11},
+                {"case": "ctx", "args": ["ctx", "--iters", "3" if q else "10"], "timeout": 180, "est": 5,
+                 "region": "kept"},
+                {"case": "firstcall", "args": ["firstcall"], "timeout": 120, "est": 3, "reps": 3 if q else 11,
+                 "region": "kept"},
+                {"case": "firstcall-fresh", "args": ["firstcall"], "timeout": 120, "est": 3, "reps": 2 if q else 3},
             ],
         },
         "tenants": {
@@ -263,7 +272,7 @@ class Config:
         return [a.bin] + args, env, lim_bytes
 
     def to_json(self, a, limit):
-        argv, env, lim = self.command(a, ["ARGS"], limit, "<fresh region file>")
+        argv, env, lim = self.command(a, ["ARGS"], limit, "<region file>")
         return {"kind": self.kind, "describe": self.describe, "limit_bytes": lim, "env": env,
                 "prefix": " ".join(shlex.quote(x) for x in argv[:-2] if x != a.bin) if self.kind == "hami" else ""}
 
@@ -468,7 +477,7 @@ def print_table(part, summary, config_names, checks):
 
 def run_part(a, part, spec, configs, start, env_facts):
     names = [c.name for c in configs]
-    # fresh region files where hami-run keeps its default one (/dev/shm), so the mapping behaves the same
+    # region files where hami-run keeps its default one (/dev/shm), so the mapping behaves the same
     shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
     regions = tempfile.mkdtemp(prefix=f"hami-bench-{part}-", dir=shm)
     runs, checks, skipped = [], [], []
@@ -502,7 +511,9 @@ def run_part(a, part, spec, configs, start, env_facts):
                     skipped.append({"case": case["case"], "config": name, "rep": rep, "why": "no distribution"})
                     continue
                 seq += 1
-                region = os.path.join(regions, f"{seq:04d}-{case['case']}-{name}.region")
+                kept = case.get("region") == "kept"
+                region = os.path.join(regions, f"{case['case']}-{name}.region" if kept
+                                      else f"{seq:04d}-{case['case']}-{name}.region")
                 args = list(case["args"]) + (["--no-kernel"] if a.dry and case["args"][0] == "calls" else [])
                 if "workers" in case:
                     cap = fill_cap(case, cfg.command(a, [], limit, region)[2], parse_size(limit))
@@ -512,7 +523,7 @@ def run_part(a, part, spec, configs, start, env_facts):
                 r = run_one(argv, env, min(case["timeout"], max(10, left - 5)), case.get("hold", False))
                 est[key] = max(r["wall_s"], 0.5)
                 res = last_json(r["stdout"])
-                if res is not None and case["case"] == "firstcall":
+                if res is not None and case["case"].startswith("firstcall"):
                     res.setdefault("metrics", {})["process_wall_ms"] = r["wall_s"] * 1e3
                 if res is not None and physical is None and cfg.kind == "native":
                     physical = res.get("mem_info_total")
@@ -528,14 +539,12 @@ def run_part(a, part, spec, configs, start, env_facts):
                 shown = ", ".join(f"{k}={fmt(m[k])}" for k in headlines(case["case"]) if k in m)
                 log(f"{part} {case['case']} {name} rep {rep}{' (warm-up)' if rep == 0 else ''}: rc={r['rc']} "
                     f"wall={r['wall_s']:.2f}s {shown}")
-                try:
-                    os.unlink(region)
-                except OSError:
-                    pass
-    try:
-        os.rmdir(regions)
-    except OSError:
-        pass
+                if not kept:
+                    try:
+                        os.unlink(region)
+                    except OSError:
+                        pass
+    shutil.rmtree(regions, ignore_errors=True)
     summary = summarize(part, runs, names)
     return {
         "schema": SCHEMA, "part": part, "title": spec["title"], "limit": limit,

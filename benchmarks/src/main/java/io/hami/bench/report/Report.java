@@ -195,6 +195,7 @@ public final class Report {
         rows.add(new Headline("calls", "calls", "first2000_pair_mean_ns", null));
         rows.add(new Headline("startup", "ctx", "ctx_primary_ms", null));
         rows.add(new Headline("startup", "firstcall", "spawn_to_first_alloc_ms", null));
+        rows.add(new Headline("startup", "firstcall-fresh", "spawn_to_first_alloc_ms", "fresh region: "));
         Part tenants = data.part("tenants");
         if (tenants != null) {
             String one = tenants.caseNames().contains("pairs-p1") ? "pairs-p1" : null;
@@ -283,6 +284,7 @@ public final class Report {
         String m = h.metric().replaceAll("_(ns|us|ms|per_s|count)$", "");
         return switch (h.part()) {
             case "tenants", "kv" -> h.caseName() + " " + m;
+            case "startup" -> h.caseName().endsWith("-fresh") ? "fresh region " + m : m;
             default -> m;
         };
     }
@@ -486,7 +488,7 @@ public final class Report {
                     + "last reference: the context is destroyed)" + (reset ? " and `cuDevicePrimaryCtxReset_v2`"
                     : " (this driver has no `cuDevicePrimaryCtxReset_v2`)") + ". The first iteration of a process is "
                     + "reported apart (under hami it includes the JVM boot); then `cuCtxCreate` + first allocation + "
-                    + "`cuCtxDestroy`.");
+                    + "`cuCtxDestroy`. Each configuration keeps one region file across the repetitions.");
             line();
             metricTable(p, "ctx", p.metrics("ctx"));
         }
@@ -496,10 +498,13 @@ public final class Report {
             line("The runner takes `CLOCK_MONOTONIC` just before it spawns the process and passes it in; the program "
                     + "reports each step from there. Under `hami` the spawn includes `hami-run`'s own launcher JVM "
                     + "before it becomes the program; in `hami-env` (HAMi's environment mode) only the trampoline's "
-                    + "in-process JVM boot, on the first allocation.");
+                    + "in-process JVM boot, on the first allocation. Each configuration keeps one region file "
+                    + "across the repetitions, as a pod's processes share theirs; the first process on a fresh "
+                    + "region also measures the device's context size (below, `firstcall-fresh`).");
             line();
             metricTable(p, "firstcall", p.metrics("firstcall"));
-            line("Cold (the warm-up repetition: the first process of each configuration after the files arrived):");
+            line("Cold (the warm-up repetition: the first process of each configuration after the files arrived, under "
+                    + "hami also the first on its region):");
             line();
             line("| config | spawn to first allocation | whole process |");
             line("|---|---:|---:|");
@@ -549,6 +554,16 @@ public final class Report {
                 chart("firstcall-steps.png", "First CUDA call: where the time goes",
                         f -> Charts.bars(f, "First CUDA call, step by step (medians)", label(p), "ms (log)", cats,
                                 parts, Double.NaN, true));
+            }
+            if (p.caseNames().contains("firstcall-fresh")) {
+                line("#### The first process on a fresh region (`firstcall-fresh`)");
+                line();
+                line("The same program with a new region file every run: the first process that needs the device's "
+                        + "context size (charged for every context under a limit) measures it, with throwaway "
+                        + "contexts, before its first allocation goes on; once per region and device, so a pod pays "
+                        + "it in its first CUDA process only.");
+                line();
+                metricTable(p, "firstcall-fresh", p.metrics("firstcall-fresh"));
             }
         }
     }

@@ -67,6 +67,9 @@ class ReportTest {
         assertThat(md).contains("paired ratio", "For times below 1× is faster").containsPattern("\\*\\*[0-9.]+×\\*\\*");
         assertThat(md).containsPattern("\\*\\*\\d+ passed, 0 failed\\.\\*\\*");
         assertThat(md).contains("bash benchmarks/gpu/run.sh --dry --quick");
+        // the first process on a fresh region (it measures the context size) apart from those on a kept one
+        assertThat(md).contains("#### The first process on a fresh region (`firstcall-fresh`)")
+                .contains("| fresh region: spawn to the first allocation returned | startup |");
     }
 
     @Test
