@@ -289,6 +289,17 @@ public final class Report {
         };
     }
 
+    /** Which region files a startup case's runs had: kept per configuration (bench.py "region": "kept") or fresh. */
+    private static String regionsOf(Part p, String caseName) {
+        return "kept".equals(Json.str(Json.at(p.cases().get(caseName), "region")))
+                ? "Each configuration keeps one region file across the repetitions, as a pod's processes share "
+                        + "theirs; the first process on a fresh region also measures the device's context size "
+                        + "(`firstcall-fresh`, where measured)."
+                : "Every run had a fresh region file, so under hami each also measured the device's context size "
+                        + "(throwaway contexts, once per region and device), which the processes of a pod after its "
+                        + "first do not.";
+    }
+
     private static String largest(Part p, String prefix) {
         return p.caseNames().stream().filter(c -> c.startsWith(prefix) && c.substring(prefix.length()).matches("\\d+"))
                 .max((a, b) -> Integer.compare(procsOf(a), procsOf(b))).orElse(null);
@@ -488,7 +499,7 @@ public final class Report {
                     + "last reference: the context is destroyed)" + (reset ? " and `cuDevicePrimaryCtxReset_v2`"
                     : " (this driver has no `cuDevicePrimaryCtxReset_v2`)") + ". The first iteration of a process is "
                     + "reported apart (under hami it includes the JVM boot); then `cuCtxCreate` + first allocation + "
-                    + "`cuCtxDestroy`. Each configuration keeps one region file across the repetitions.");
+                    + "`cuCtxDestroy`. " + regionsOf(p, "ctx"));
             line();
             metricTable(p, "ctx", p.metrics("ctx"));
         }
@@ -498,9 +509,7 @@ public final class Report {
             line("The runner takes `CLOCK_MONOTONIC` just before it spawns the process and passes it in; the program "
                     + "reports each step from there. Under `hami` the spawn includes `hami-run`'s own launcher JVM "
                     + "before it becomes the program; in `hami-env` (HAMi's environment mode) only the trampoline's "
-                    + "in-process JVM boot, on the first allocation. Each configuration keeps one region file "
-                    + "across the repetitions, as a pod's processes share theirs; the first process on a fresh "
-                    + "region also measures the device's context size (below, `firstcall-fresh`).");
+                    + "in-process JVM boot, on the first allocation. " + regionsOf(p, "firstcall"));
             line();
             metricTable(p, "firstcall", p.metrics("firstcall"));
             line("Cold (the warm-up repetition: the first process of each configuration after the files arrived, under "

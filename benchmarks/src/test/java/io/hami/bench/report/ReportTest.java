@@ -69,7 +69,8 @@ class ReportTest {
         assertThat(md).contains("bash benchmarks/gpu/run.sh --dry --quick");
         // the first process on a fresh region (it measures the context size) apart from those on a kept one
         assertThat(md).contains("#### The first process on a fresh region (`firstcall-fresh`)")
-                .contains("| fresh region: spawn to the first allocation returned | startup |");
+                .contains("| fresh region: spawn to the first allocation returned | startup |")
+                .contains("Each configuration keeps one region file across the repetitions");
     }
 
     @Test
@@ -113,6 +114,17 @@ class ReportTest {
         assertThat(md).startsWith("# hami-ffm benchmarks: NVIDIA H100 80GB HBM3").doesNotContain("Dry run")
                 .contains("**NVIDIA H100 80GB HBM3 · driver 580.95.05 · CUDA 13.0 · commit 0123456789ab**")
                 .contains("`0123456789abcdef0123456789abcdef01234567`");
+    }
+
+    @Test
+    void a_run_whose_startup_cases_had_fresh_regions_says_that_each_measured_the_context_size() throws IOException {
+        copySample();
+        Path f = dir.resolve("bench-startup.json");
+        Files.writeString(f, Files.readString(f).replace(",\"region\":\"kept\"", ""));
+        String md = Report.generate(dir);
+
+        assertThat(md).contains("Every run had a fresh region file, so under hami each also measured the device's "
+                + "context size").doesNotContain("Each configuration keeps one region file");
     }
 
     @Test
