@@ -206,6 +206,7 @@ public final class Agent {
 
     /** {@code hosted}: the host started this JVM, which then exits as JVMs do, running its shutdown hooks. */
     static void boot(Bridge bridge, Map<String, String> env, boolean hosted, long entered) throws Throwable {
+        AheadStubs memoryStubs = new AheadStubs(bridge, MEMORY_HOOKS);
         LimitConfig config = LimitConfig.fromEnvironment(env);
         ComputeConfig compute = ComputeConfig.fromEnvironment(env);
         boolean hookAll = "1".equals(env.get(HOOK_ALL_VARIABLE));
@@ -239,8 +240,7 @@ public final class Agent {
                 || env.containsKey(LimitConfig.TENANT_VARIABLE);
         if (tracked || hookAll) {
             for (int i = 0; i < MEMORY_HOOKS.size(); i++) {
-                Hook hook = MEMORY_HOOKS.get(i);
-                install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
+                install(bridge, MEMORY_HOOKS.get(i), memoryStubs.take(i), installed);
                 if (i == CONTEXT_HOOK_COUNT - 1) {
                     ContextHooks.chargeExisting(); // contexts created while the JVM booted; later ones meet the hooks
                 }
@@ -249,7 +249,7 @@ public final class Agent {
         }
         if (hookAll) {
             for (Hook hook : PASS_THROUGH_HOOKS) {
-                install(bridge, hook.owner(), installed, hook.function().name(), hook.function().descriptor());
+                install(bridge, hook, stub(bridge, hook), installed);
             }
         }
         long hooked = System.nanoTime();
@@ -424,7 +424,8 @@ public final class Agent {
             if (stubs == null) {
                 stubs = new ArrayList<>();
                 for (Hook hook : LAUNCH_HOOKS) {
-                    stubs.add(stub(bridge, hook.owner(), hook.function().name(), hook.function().descriptor()));
+                    MethodHandles.lookup().ensureInitialized(hook.owner());
+                    stubs.add(stub(bridge, hook));
                 }
             }
             for (int i = 0; i < LAUNCH_HOOKS.size(); i++) {
@@ -439,24 +440,31 @@ public final class Agent {
         }
     }
 
-    /** Creates the upcall stub for {@code owner.name} (pointers as long) and installs it in the trampoline. */
-    private static void install(Bridge bridge, Class<?> owner, List<String> installed, String name,
-                                FunctionDescriptor descriptor) throws ReflectiveOperationException {
-        MemorySegment stub = stub(bridge, owner, name, descriptor);
+    /**
+     * Installs {@code stub}, made for {@code hook}, in the trampoline once the hook's class is initialized: a failing
+     * static initializer must fail here, not inside an upcall.
+     */
+    private static void install(Bridge bridge, Hook hook, MemorySegment stub, List<String> installed)
+            throws IllegalAccessException {
+        MethodHandles.lookup().ensureInitialized(hook.owner());
         if (!stub.equals(MemorySegment.NULL)) {
-            bridge.install(name, stub);
-            installed.add(name);
+            bridge.install(hook.function().name(), stub);
+            installed.add(hook.function().name());
         }
     }
 
-    /** The upcall stub for {@code owner.name}, or NULL where this driver has no such function. */
-    private static MemorySegment stub(Bridge bridge, Class<?> owner, String name, FunctionDescriptor descriptor)
-            throws ReflectiveOperationException {
+    /**
+     * The upcall stub for {@code hook} (pointers as long), or NULL where this driver has no such function. It leaves
+     * the hook's class uninitialized (its handle initializes it on the first call): the class's static state needs
+     * the region, which {@link AheadStubs} does not wait for.
+     */
+    static MemorySegment stub(Bridge bridge, Hook hook) throws ReflectiveOperationException {
+        String name = hook.function().name();
         if (bridge.realSymbol(name).equals(MemorySegment.NULL)) {
             return MemorySegment.NULL; // this driver has no such function: nobody can call it through us either
         }
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        lookup.ensureInitialized(owner); // a failing static initializer must fail here, not inside an upcall
-        return Downcalls.upcall(lookup.findStatic(owner, name, Downcalls.raw(descriptor).toMethodType()), descriptor);
+        FunctionDescriptor descriptor = hook.function().descriptor();
+        return Downcalls.upcall(MethodHandles.lookup().findStatic(hook.owner(), name,
+                Downcalls.raw(descriptor).toMethodType()), descriptor);
     }
 }
