@@ -12,8 +12,8 @@
 #   pss      RSS/PSS (/proc/self/smaps_rollup) of booted processes, 1 and 8 at once (8 hami-run tenants)
 #   true     /bin/true x1000, native vs under the preload with a limit set (the pod case: /etc/ld.so.preload)
 #   size     the distribution's size, part by part
-# Writes at most 8 files to $OUT (default test-gpu/out): startup-{c,torch,aot,questions,pss,true,summary}.json and
-# startup.log. Exit 0 when every goal is met, 1 when one is not (everything is still measured), 2 on a setup error.
+# Writes 8 files to $OUT (default test-gpu/out; the GPU machine returns no more): startup-{c,torch,aot,questions,pss,
+# true,summary}.json and startup.log (with the boot traces, "trace>" lines). Exit 0 when every goal is met, 1 when one is not (everything is still measured), 2 on a setup error.
 #
 # Knobs: HAMI_DIST (default launcher/target/hami), HAMI_STARTUP_REPS (default 7), HAMI_STARTUP_BUDGET_S (420: no
 #        bench starts later), PYTHON (default python3), CUDA_HOME (default /usr/local/cuda), HAMI_TEST_CUDA_LIB_DIR
@@ -163,10 +163,11 @@ bench torch --reps "$REPS" --label torch-first-tensor --timeout-s 300 \
 for i in 1 2 3; do
     for what in "$PROBE" "$TORCH tensor"; do
         env LD_PRELOAD="$LIB" CUDA_DEVICE_MEMORY_LIMIT=8g CUDA_DEVICE_MEMORY_SHARED_CACHE="$W/trace.region" \
-            LIBCUDA_LOG_LEVEL=debug HAMI_LOG_FILE="$OUT_DIR/startup-trace.log" $what >>"$OUT_DIR/startup-trace.log" 2>&1
+            LIBCUDA_LOG_LEVEL=debug HAMI_LOG_FILE="$W/trace.log" $what >>"$W/trace.log" 2>&1
     done
 done
-grep -E 'boot steps|booted in|waited|first_call_ns|first_tensor_ns|cuda_ns' "$OUT_DIR/startup-trace.log" | sed 's/^/trace> /'
+# into the log, not a file of its own: the GPU machine returns at most 8 files
+sed 's/^/trace> /' "$W/trace.log"
 
 # ------------------------------------------------------------------ questions only: no JVM
 bench questions --reps 3 --label questions-only --timeout-s 120 \
