@@ -13,7 +13,8 @@
 #   true     /bin/true x1000, native vs under the preload with a limit set (the pod case: /etc/ld.so.preload)
 #   size     the distribution's size, part by part
 # Writes 8 files to $OUT (default test-gpu/out; the GPU machine returns no more): startup-{c,torch,aot,questions,pss,
-# true,summary}.json and startup.log (with the boot traces, "trace>" lines). Exit 0 when every goal is met, 1 when one is not (everything is still measured), 2 on a setup error.
+# true,summary}.json and startup.log (with the boot traces, "trace>" lines). Exit 0 when every goal is met, 1 when
+# one is not (everything is still measured), 2 on a setup error.
 #
 # Knobs: HAMI_DIST (default launcher/target/hami), HAMI_STARTUP_REPS (default 7), HAMI_STARTUP_BUDGET_S (420: no
 #        bench starts later), PYTHON (default python3), CUDA_HOME (default /usr/local/cuda), HAMI_TEST_CUDA_LIB_DIR
