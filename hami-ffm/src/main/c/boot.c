@@ -56,10 +56,16 @@ static int report(int ok, const char *text) {
     return 0;
 }
 
+/* out-pointer, not a returned pointer: a call of the hooks' shared shape (io.hami.hooks.Downcalls) */
+static int real_symbol(const char *name, void **found) {
+    *found = hami_real(name);
+    return 0;
+}
+
 static struct hami_bridge bridge = {
     .magic = HAMI_BRIDGE_MAGIC,
     .version = HAMI_BRIDGE_VERSION,
-    .real_symbol = hami_real,
+    .real_symbol = real_symbol,
     .install = hami_install,
     .report = report,
     .dist = dist,

@@ -125,14 +125,14 @@ enum hami_boot_state {
 struct hami_bridge {
     uint32_t magic;                                  /*  0: HAMI_BRIDGE_MAGIC */
     uint32_t version;                                /*  4: HAMI_BRIDGE_VERSION */
-    void *(*real_symbol)(const char *name);          /*  8: the real driver's export, or NULL */
+    int (*real_symbol)(const char *name, void **found); /* 8: *found = the real driver's export, or NULL */
     int (*install)(const char *name, void *hook);    /* 16: 0, or -1 for a name the trampoline does not export;
                                                         "hami_exit" takes a void (*)(void), run once at exit() */
     int (*report)(int ok, const char *message);      /* 24: the agent's verdict, before premain returns */
     const char *dist;                                /* 32: the distribution's root directory */
 };
 #define HAMI_BRIDGE_MAGIC 0x48414d42u /* "HAMB" */
-#define HAMI_BRIDGE_VERSION 1u
+#define HAMI_BRIDGE_VERSION 2u
 
 /* trampoline.c */
 HAMI_HIDDEN void *hami_real(const char *name);

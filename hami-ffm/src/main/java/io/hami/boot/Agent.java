@@ -8,6 +8,7 @@ import io.hami.hooks.GraphLaunchHooks;
 import io.hami.hooks.LaunchHooks;
 import io.hami.hooks.ExternalMemoryHooks;
 import io.hami.hooks.HookContext;
+import io.hami.hooks.HookEntries;
 import io.hami.hooks.IpcHooks;
 import io.hami.hooks.ManagedAndPitchHooks;
 import io.hami.hooks.MemoryHooks;
@@ -454,9 +455,9 @@ public final class Agent {
     }
 
     /**
-     * The upcall stub for {@code hook} (pointers as long), or NULL where this driver has no such function. It leaves
-     * the hook's class uninitialized (its handle initializes it on the first call): the class's static state needs
-     * the region, which {@link AheadStubs} does not wait for.
+     * The upcall stub for {@code hook}, or NULL where this driver has no such function: at the shared shape through
+     * its {@link HookEntries} entry, or at its own (pointers as long). It leaves the hook's class uninitialized: the
+     * class's static state needs the region, which {@link AheadStubs} does not wait for.
      */
     static MemorySegment stub(Bridge bridge, Hook hook) throws ReflectiveOperationException {
         String name = hook.function().name();
@@ -464,7 +465,10 @@ public final class Agent {
             return MemorySegment.NULL; // this driver has no such function: nobody can call it through us either
         }
         FunctionDescriptor descriptor = hook.function().descriptor();
-        return Downcalls.upcall(MethodHandles.lookup().findStatic(hook.owner(), name,
-                Downcalls.raw(descriptor).toMethodType()), descriptor);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        return Downcalls.shared(descriptor)
+                ? Downcalls.upcall(lookup.findStatic(HookEntries.class, name, Downcalls.SHARED.toMethodType()))
+                : Downcalls.upcall(lookup.findStatic(hook.owner(), name, Downcalls.raw(descriptor).toMethodType()),
+                        descriptor);
     }
 }

@@ -1,5 +1,6 @@
 package io.hami.boot;
 
+import io.hami.hooks.Downcall;
 import io.hami.hooks.Downcalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -8,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,14 +25,14 @@ public final class Bridge {
     /** {@code const struct hami_bridge *hami_agent_bridge(void)}: the bridge for a JVM the trampoline did not boot. */
     static final String AGENT_ENTRY = "hami_agent_bridge";
     static final int MAGIC = 0x48414d42;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final long SIZE = 40;
 
     private static final Linker LINKER = Linker.nativeLinker();
 
-    private final MethodHandle realSymbol;
-    private final MethodHandle install;
-    private final MethodHandle report;
+    private final Downcall realSymbol;
+    private final Downcall install;
+    private final Downcall report;
     private final String dist;
 
     private Bridge(MemorySegment bridge) {
@@ -43,13 +43,10 @@ public final class Bridge {
                     + Integer.toHexString(magic) + ", version " + version + "): libhami.so and hami-ffm.jar must "
                     + "come from the same distribution");
         }
-        // pointers as long and results as int: install and report share the hooks' linked shape (Downcalls)
-        realSymbol = Downcalls.downcall(bridge.get(ValueLayout.ADDRESS, 8),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-        install = Downcalls.downcall(bridge.get(ValueLayout.ADDRESS, 16),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-        report = Downcalls.downcall(bridge.get(ValueLayout.ADDRESS, 24),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        // all three at the hooks' shared shape (Downcalls): the boot links no other
+        realSymbol = Downcalls.link(bridge.get(ValueLayout.ADDRESS, 8));
+        install = Downcalls.link(bridge.get(ValueLayout.ADDRESS, 16));
+        report = Downcalls.link(bridge.get(ValueLayout.ADDRESS, 24));
         dist = bridge.get(ValueLayout.ADDRESS, 32).reinterpret(4096).getString(0);
     }
 
@@ -121,7 +118,9 @@ public final class Bridge {
     /** The real driver's function called {@code name}, or {@link MemorySegment#NULL}. */
     public MemorySegment realSymbol(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return MemorySegment.ofAddress((long) realSymbol.invokeExact(arena.allocateFrom(name).address()));
+            MemorySegment address = arena.allocate(ValueLayout.JAVA_LONG);
+            int ignored = realSymbol.call(arena.allocateFrom(name).address(), address.address());
+            return MemorySegment.ofAddress(address.get(ValueLayout.JAVA_LONG, 0));
         } catch (Throwable t) {
             throw new IllegalStateException("cannot resolve " + name, t);
         }
@@ -131,7 +130,7 @@ public final class Bridge {
     public void install(String name, MemorySegment hook) {
         int result;
         try (Arena arena = Arena.ofConfined()) {
-            result = (int) install.invokeExact(arena.allocateFrom(name).address(), hook.address());
+            result = install.call(arena.allocateFrom(name).address(), hook.address());
         } catch (Throwable t) {
             throw new IllegalStateException("cannot install " + name, t);
         }
@@ -144,7 +143,7 @@ public final class Bridge {
     public void report(boolean ok, String message) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = message == null ? MemorySegment.NULL : arena.allocateFrom(message);
-            int ignored = (int) report.invokeExact(ok ? 1 : 0, text.address());
+            int ignored = report.call(ok ? 1 : 0, text.address());
         } catch (Throwable t) {
             throw new IllegalStateException("cannot report to the trampoline: " + t, t);
         }

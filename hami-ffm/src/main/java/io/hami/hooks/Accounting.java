@@ -33,10 +33,10 @@ final class Accounting {
     /** Every address, for reading and writing the caller's out-parameters without a segment per call. */
     static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    private static final MethodHandle FREE = real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
-    private static final MethodHandle CTX_GET_DEVICE =
+    private static final Downcall FREE = real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
+    private static final Downcall CTX_GET_DEVICE =
             real(CudaDriver.cuCtxGetDevice.NAME, CudaDriver.cuCtxGetDevice.DESC);
-    private static final MethodHandle ADDRESS_RANGE =
+    private static final Downcall ADDRESS_RANGE =
             real(CudaDriver.cuMemGetAddressRange_v2.NAME, CudaDriver.cuMemGetAddressRange_v2.DESC);
     /** Per-thread room for out-parameters of our own driver calls (device, base, size). */
     private static final ThreadLocal<MemorySegment> SCRATCH =
@@ -66,10 +66,15 @@ final class Accounting {
      * when a correction is refused ({@code CUresult undo(handle)}), and whether its sizes teach the allocation granule
      * (an array's layout padding is not an allocation granule).
      */
-    record Books(AllocationTable table, MethodHandle undo, boolean learnsGranule) {}
+    record Books(AllocationTable table, Downcall undo, boolean learnsGranule) {}
 
-    static MethodHandle real(String name, FunctionDescriptor descriptor) {
+    static Downcall real(String name, FunctionDescriptor descriptor) {
         return Downcalls.real(CONTEXT.resolver(), name, descriptor);
+    }
+
+    /** A driver function of another shape than the shared one ({@link Downcalls#typed}). */
+    static MethodHandle typed(String name, FunctionDescriptor descriptor) {
+        return Downcalls.typed(CONTEXT.resolver(), name, descriptor);
     }
 
     static boolean detached() {
@@ -91,7 +96,7 @@ final class Accounting {
     /** The current context's CUDA ordinal (for driver calls that take one), or -1 when there is no context. */
     static int currentOrdinal() throws Throwable {
         MemorySegment scratch = SCRATCH.get();
-        if ((int) CTX_GET_DEVICE.invokeExact(scratch.address()) != CUDA_SUCCESS) {
+        if (CTX_GET_DEVICE.call(scratch.address()) != CUDA_SUCCESS) {
             return -1;
         }
         int ordinal = scratch.get(ValueLayout.JAVA_INT, 0);
@@ -176,7 +181,7 @@ final class Accounting {
                 learnGranule(requested, size);
             }
             if (!tryReserve(device, size - reserved)) {
-                int ignored = (int) books.undo().invokeExact(pointer);
+                int ignored = books.undo().call(pointer);
                 release(device, reserved);
                 return refuse(device, size);
             }
@@ -219,7 +224,7 @@ final class Accounting {
     static long reportedSize(long pointer, long fallback) throws Throwable {
         MemorySegment scratch = SCRATCH.get();
         long base = scratch.address() + 8;
-        int result = (int) ADDRESS_RANGE.invokeExact(base, base + 8, pointer);
+        int result = ADDRESS_RANGE.call(base, base + 8, pointer);
         return result == CUDA_SUCCESS ? scratch.get(ValueLayout.JAVA_LONG, 16) : fallback;
     }
 

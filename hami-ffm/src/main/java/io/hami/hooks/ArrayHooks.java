@@ -9,7 +9,6 @@ import io.hami.limits.AllocationTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * CUDA arrays (textures and surfaces: 2D, 3D, layered, cubemap, mipmapped). The driver lays an array out in a way
@@ -18,19 +17,19 @@ import java.lang.invoke.MethodHandle;
  * array (kept at the bound when the driver does not say); the destroy call releases it (docs/memory.md).
  */
 public final class ArrayHooks {
-    private static final MethodHandle CREATE =
+    private static final Downcall CREATE =
             Accounting.real(CudaDriver.cuArrayCreate_v2.NAME, CudaDriver.cuArrayCreate_v2.DESC);
-    private static final MethodHandle CREATE_3D =
+    private static final Downcall CREATE_3D =
             Accounting.real(CudaDriver.cuArray3DCreate_v2.NAME, CudaDriver.cuArray3DCreate_v2.DESC);
-    private static final MethodHandle CREATE_MIPMAPPED =
+    private static final Downcall CREATE_MIPMAPPED =
             Accounting.real(CudaDriver.cuMipmappedArrayCreate.NAME, CudaDriver.cuMipmappedArrayCreate.DESC);
-    private static final MethodHandle DESTROY =
+    private static final Downcall DESTROY =
             Accounting.real(CudaDriver.cuArrayDestroy.NAME, CudaDriver.cuArrayDestroy.DESC);
-    private static final MethodHandle DESTROY_MIPMAPPED =
+    private static final Downcall DESTROY_MIPMAPPED =
             Accounting.real(CudaDriver.cuMipmappedArrayDestroy.NAME, CudaDriver.cuMipmappedArrayDestroy.DESC);
-    private static final MethodHandle REQUIREMENTS = Accounting.real(CudaDriver.cuArrayGetMemoryRequirements.NAME,
+    private static final Downcall REQUIREMENTS = Accounting.real(CudaDriver.cuArrayGetMemoryRequirements.NAME,
             CudaDriver.cuArrayGetMemoryRequirements.DESC);
-    private static final MethodHandle MIPMAPPED_REQUIREMENTS = Accounting.real(
+    private static final Downcall MIPMAPPED_REQUIREMENTS = Accounting.real(
             CudaDriver.cuMipmappedArrayGetMemoryRequirements.NAME,
             CudaDriver.cuMipmappedArrayGetMemoryRequirements.DESC);
 
@@ -53,7 +52,7 @@ public final class ArrayHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) CREATE.invokeExact(handle, desc);
+            int result = CREATE.call(handle, desc);
             return reserved == 0 ? result : Accounting.settle(ARRAYS, result, device, handle, bound, reserved,
                     required(REQUIREMENTS, result, handle, device, reserved));
         } catch (Throwable t) {
@@ -70,7 +69,7 @@ public final class ArrayHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) CREATE_3D.invokeExact(handle, desc);
+            int result = CREATE_3D.call(handle, desc);
             return reserved == 0 ? result : Accounting.settle(ARRAYS, result, device, handle, bound, reserved,
                     required(REQUIREMENTS, result, handle, device, reserved));
         } catch (Throwable t) {
@@ -87,7 +86,7 @@ public final class ArrayHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) CREATE_MIPMAPPED.invokeExact(handle, desc, levels);
+            int result = CREATE_MIPMAPPED.call(handle, desc, levels);
             return reserved == 0 ? result : Accounting.settle(MIPMAPPED, result, device, handle, bound, reserved,
                     required(MIPMAPPED_REQUIREMENTS, result, handle, device, reserved));
         } catch (Throwable t) {
@@ -99,7 +98,7 @@ public final class ArrayHooks {
     public static int cuArrayDestroy(long array) {
         try {
             long entry = Accounting.forget(ARRAYS, array);
-            return Accounting.settleFree(ARRAYS, (int) DESTROY.invokeExact(array), array, entry);
+            return Accounting.settleFree(ARRAYS, DESTROY.call(array), array, entry);
         } catch (Throwable t) {
             return Accounting.failure("cuArrayDestroy", t);
         }
@@ -109,7 +108,7 @@ public final class ArrayHooks {
     public static int cuMipmappedArrayDestroy(long array) {
         try {
             long entry = Accounting.forget(MIPMAPPED, array);
-            return Accounting.settleFree(MIPMAPPED, (int) DESTROY_MIPMAPPED.invokeExact(array), array, entry);
+            return Accounting.settleFree(MIPMAPPED, DESTROY_MIPMAPPED.call(array), array, entry);
         } catch (Throwable t) {
             return Accounting.failure("cuMipmappedArrayDestroy", t);
         }
@@ -123,14 +122,14 @@ public final class ArrayHooks {
     }
 
     /** What the driver says the created array takes, or {@code fallback} when it does not say. */
-    private static long required(MethodHandle requirements, int result, long handle, int device, long fallback)
+    private static long required(Downcall requirements, int result, long handle, int device, long fallback)
             throws Throwable {
         if (result != CUDA_SUCCESS) {
             return fallback;
         }
         MemorySegment out = REQUIRED.get();
         long array = NATIVE.get(ValueLayout.JAVA_LONG, handle);
-        int asked = (int) requirements.invokeExact(out.address(), array, Accounting.currentOrdinal()); // CUDA's index
+        int asked = requirements.call(out.address(), array, Accounting.currentOrdinal()); // CUDA's index
         long size = out.get(ValueLayout.JAVA_LONG, 0);
         return asked == CUDA_SUCCESS && size > 0 ? size : fallback;
     }

@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -45,30 +44,30 @@ public final class ContextHooks {
         private Legacy() {}
     }
 
-    private static final MethodHandle RETAIN = Accounting.real(CudaDriver.cuDevicePrimaryCtxRetain.NAME,
+    private static final Downcall RETAIN = Accounting.real(CudaDriver.cuDevicePrimaryCtxRetain.NAME,
             CudaDriver.cuDevicePrimaryCtxRetain.DESC);
-    private static final MethodHandle RELEASE = Accounting.real(CudaDriver.cuDevicePrimaryCtxRelease_v2.NAME,
+    private static final Downcall RELEASE = Accounting.real(CudaDriver.cuDevicePrimaryCtxRelease_v2.NAME,
             CudaDriver.cuDevicePrimaryCtxRelease_v2.DESC);
-    private static final MethodHandle GET_STATE = Accounting.real(CudaDriver.cuDevicePrimaryCtxGetState.NAME,
+    private static final Downcall GET_STATE = Accounting.real(CudaDriver.cuDevicePrimaryCtxGetState.NAME,
             CudaDriver.cuDevicePrimaryCtxGetState.DESC);
-    private static final MethodHandle CREATE_2 = Accounting.real(Legacy.CREATE_V2.name(), Legacy.CREATE_V2_DESC);
-    private static final MethodHandle CREATE_3 = Accounting.real(Legacy.CREATE_V3.name(), Legacy.CREATE_V3_DESC);
-    private static final MethodHandle CREATE_4 =
+    private static final Downcall CREATE_2 = Accounting.real(Legacy.CREATE_V2.name(), Legacy.CREATE_V2_DESC);
+    private static final Downcall CREATE_3 = Accounting.real(Legacy.CREATE_V3.name(), Legacy.CREATE_V3_DESC);
+    private static final Downcall CREATE_4 =
             Accounting.real(CudaDriver.cuCtxCreate_v4.NAME, CudaDriver.cuCtxCreate_v4.DESC);
-    private static final MethodHandle DESTROY =
+    private static final Downcall DESTROY =
             Accounting.real(CudaDriver.cuCtxDestroy_v2.NAME, CudaDriver.cuCtxDestroy_v2.DESC);
-    private static final MethodHandle COUNT =
+    private static final Downcall COUNT =
             Accounting.real(CudaDriver.cuDeviceGetCount.NAME, CudaDriver.cuDeviceGetCount.DESC);
 
     /** What only the measurement calls: linked by the one process per region that measures, not at every boot. */
     private static final class Measure {
-        static final MethodHandle PUSH =
+        static final Downcall PUSH =
                 Accounting.real(CudaDriver.cuCtxPushCurrent_v2.NAME, CudaDriver.cuCtxPushCurrent_v2.DESC);
-        static final MethodHandle SET_CURRENT =
+        static final Downcall SET_CURRENT =
                 Accounting.real(CudaDriver.cuCtxSetCurrent.NAME, CudaDriver.cuCtxSetCurrent.DESC);
-        static final MethodHandle POP =
+        static final Downcall POP =
                 Accounting.real(CudaDriver.cuCtxPopCurrent_v2.NAME, CudaDriver.cuCtxPopCurrent_v2.DESC);
-        static final MethodHandle GET_INFO =
+        static final Downcall GET_INFO =
                 Accounting.real(CudaDriver.cuMemGetInfo_v2.NAME, CudaDriver.cuMemGetInfo_v2.DESC);
 
         private Measure() {}
@@ -95,7 +94,7 @@ public final class ContextHooks {
     public static void chargeExisting() {
         try {
             synchronized (LOCK) {
-                int count = (int) COUNT.invokeExact(SCRATCH.address()) == CUDA_SUCCESS
+                int count = COUNT.call(SCRATCH.address()) == CUDA_SUCCESS
                         ? Math.min(SCRATCH.get(ValueLayout.JAVA_INT, 0), RegionLayout.DEVICE_CAPACITY) : 0;
                 for (int device = 0; device < count; device++) {
                     if (PRIMARY[device] == 0 && primaryActive(device)) {
@@ -116,17 +115,17 @@ public final class ContextHooks {
     public static int cuDevicePrimaryCtxRetain(long pctx, int device) {
         try {
             if (!valid(device)) {
-                return (int) RETAIN.invokeExact(pctx, device);
+                return RETAIN.call(pctx, device);
             }
             synchronized (LOCK) {
                 if (PRIMARY[device] != 0) {
-                    return (int) RETAIN.invokeExact(pctx, device);
+                    return RETAIN.call(pctx, device);
                 }
                 long known = Accounting.REGION.contextBytes(region(device));
                 if (known > 0 && !Accounting.tryReserve(region(device), known)) {
                     return Accounting.refuse(region(device), known);
                 }
-                int result = (int) RETAIN.invokeExact(pctx, device);
+                int result = RETAIN.call(pctx, device);
                 if (result != CUDA_SUCCESS) {
                     if (known > 0) {
                         Accounting.release(region(device), known);
@@ -149,7 +148,7 @@ public final class ContextHooks {
     public static int cuDevicePrimaryCtxRelease_v2(int device) {
         try {
             synchronized (LOCK) {
-                int result = (int) RELEASE.invokeExact(device);
+                int result = RELEASE.call(device);
                 if (result == CUDA_SUCCESS && valid(device) && PRIMARY[device] != 0 && !primaryActive(device)) {
                     if (!Accounting.detached()) {
                         Accounting.release(region(device), PRIMARY[device]);
@@ -170,7 +169,7 @@ public final class ContextHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            return created((int) CREATE_2.invokeExact(pctx, flags, device), pctx, device, reserved);
+            return created(CREATE_2.call(pctx, flags, device), pctx, device, reserved);
         } catch (Throwable t) {
             return Accounting.failure("cuCtxCreate_v2", t);
         }
@@ -183,7 +182,7 @@ public final class ContextHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            return created((int) CREATE_3.invokeExact(pctx, params, count, flags, device), pctx, device, reserved);
+            return created(CREATE_3.call(pctx, params, count, flags, device), pctx, device, reserved);
         } catch (Throwable t) {
             return Accounting.failure("cuCtxCreate_v3", t);
         }
@@ -196,7 +195,7 @@ public final class ContextHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            return created((int) CREATE_4.invokeExact(pctx, params, flags, device), pctx, device, reserved);
+            return created(CREATE_4.call(pctx, params, flags, device), pctx, device, reserved);
         } catch (Throwable t) {
             return Accounting.failure("cuCtxCreate_v4", t);
         }
@@ -206,7 +205,7 @@ public final class ContextHooks {
     public static int cuCtxDestroy_v2(long ctx) {
         try {
             synchronized (LOCK) {
-                int result = (int) DESTROY.invokeExact(ctx);
+                int result = DESTROY.call(ctx);
                 long[] held = result == CUDA_SUCCESS ? EXTRA.remove(ctx) : null;
                 if (held != null && !Accounting.detached()) {
                     Accounting.release((int) held[0], held[1]);
@@ -331,36 +330,36 @@ public final class ContextHooks {
         long ctxSlot = SCRATCH.address();
         long freeSlot = ctxSlot + 8;
         long totalSlot = ctxSlot + 16;
-        if ((int) RETAIN.invokeExact(ctxSlot, device) != CUDA_SUCCESS) {
+        if (RETAIN.call(ctxSlot, device) != CUDA_SUCCESS) {
             return -1;
         }
         long primary = SCRATCH.get(ValueLayout.JAVA_LONG, 0);
         long taken = -1;
-        if ((int) Measure.PUSH.invokeExact(primary) == CUDA_SUCCESS) {
-            if ((int) Measure.GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS) {
+        if (Measure.PUSH.call(primary) == CUDA_SUCCESS) {
+            if (Measure.GET_INFO.call(freeSlot, totalSlot) == CUDA_SUCCESS) {
                 long before = SCRATCH.get(ValueLayout.JAVA_LONG, 8);
-                if ((int) CREATE_4.invokeExact(ctxSlot, 0L, 0, device) == CUDA_SUCCESS) {
+                if (CREATE_4.call(ctxSlot, 0L, 0, device) == CUDA_SUCCESS) {
                     long temporary = SCRATCH.get(ValueLayout.JAVA_LONG, 0);
-                    long with = (int) Measure.GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
+                    long with = Measure.GET_INFO.call(freeSlot, totalSlot) == CUDA_SUCCESS
                             ? SCRATCH.get(ValueLayout.JAVA_LONG, 8) : -1;
-                    int ignored = (int) DESTROY.invokeExact(temporary); // also pops it
-                    ignored = (int) Measure.SET_CURRENT.invokeExact(primary); // the top again (drivers that clear it)
-                    if (with >= 0 && (int) Measure.GET_INFO.invokeExact(freeSlot, totalSlot) == CUDA_SUCCESS
+                    int ignored = DESTROY.call(temporary); // also pops it
+                    ignored = Measure.SET_CURRENT.call(primary); // the top again (drivers that clear it)
+                    if (with >= 0 && Measure.GET_INFO.call(freeSlot, totalSlot) == CUDA_SUCCESS
                             && Math.abs(SCRATCH.get(ValueLayout.JAVA_LONG, 8) - before) <= MEASURE_TOLERANCE) {
                         taken = Math.max(0, before - with);
                     }
                 }
             }
-            int ignored = (int) Measure.POP.invokeExact(ctxSlot);
+            int ignored = Measure.POP.call(ctxSlot);
         }
-        int ignored = (int) RELEASE.invokeExact(device);
+        int ignored = RELEASE.call(device);
         return taken;
     }
 
     private static boolean primaryActive(int device) throws Throwable {
         long flags = SCRATCH.address() + 24;
         long active = flags + 4;
-        return (int) GET_STATE.invokeExact(device, flags, active) == CUDA_SUCCESS
+        return GET_STATE.call(device, flags, active) == CUDA_SUCCESS
                 && SCRATCH.get(ValueLayout.JAVA_INT, 28) != 0;
     }
 

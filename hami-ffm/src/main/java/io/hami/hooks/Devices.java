@@ -10,7 +10,6 @@ import io.hami.region.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.function.Function;
 
 /**
@@ -23,9 +22,9 @@ public final class Devices {
     private static volatile Devices current;
 
     private final Region region;
-    private final MethodHandle init;
-    private final MethodHandle count;
-    private final MethodHandle uuid;
+    private final Downcall init;
+    private final Downcall count;
+    private final Downcall uuid;
     /** Region device + 1 per ordinal, 0 until asked; a racing thread that sees 0 claims again and gets the same. */
     private final int[] regionOf = new int[RegionLayout.DEVICE_CAPACITY];
 
@@ -87,9 +86,9 @@ public final class Devices {
     private int deviceCount() throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
-            int result = (int) count.invokeExact(out.address());
-            if (result == CUDA_ERROR_NOT_INITIALIZED && (int) init.invokeExact(0) == CUDA_SUCCESS) {
-                result = (int) count.invokeExact(out.address());
+            int result = count.call(out.address());
+            if (result == CUDA_ERROR_NOT_INITIALIZED && init.call(0) == CUDA_SUCCESS) {
+                result = count.call(out.address());
             }
             if (result != CUDA_SUCCESS) {
                 throw new RegionException("the driver cannot list this process's GPUs (cuDeviceGetCount: " + result
@@ -102,7 +101,7 @@ public final class Devices {
     private byte[] uuidOf(int ordinal) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(16);
-            if ((int) uuid.invokeExact(out.address(), ordinal) != CUDA_SUCCESS) {
+            if (uuid.call(out.address(), ordinal) != CUDA_SUCCESS) {
                 return null;
             }
             return out.toArray(ValueLayout.JAVA_BYTE);

@@ -1,5 +1,6 @@
 package io.hami.hooks;
 
+import io.hami.bindings.cuda.CudaDriver;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -7,20 +8,34 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import io.hami.bindings.cuda.CudaDriver;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.util.Arrays;
-import java.util.List;
+import java.util.Collections;
 import java.util.function.Function;
 
 /**
- * Hot-path linkage. Hooks see and pass C pointers as {@code long}: the bindings' descriptors with every pointer
- * turned into {@code JAVA_LONG}, so no {@link MemorySegment} is made per call.
+ * Hot-path linkage, in one shape. Hooks see and pass C pointers as {@code long}: the bindings' descriptors with every
+ * pointer turned into {@code JAVA_LONG}, so no {@link MemorySegment} is made per call.
+ *
+ * <p>Every driver function of at most {@link #SHARED_ARITY} arguments that are all integers or pointers, returning a
+ * {@code CUresult}, is linked at {@link #SHARED}: six {@code long}s in, an {@code int} out, both ways. The boot runs
+ * interpreted, and every distinct call shape costs it spun classes (the linker's stub, and the method-handle forms of
+ * each adaptation and of each call site's type, ~0.7 ms each on the build machine): one shape for nearly everything
+ * took the first call 140 → 105 ms there (docs/startup.md, step 11). Sound on the 64-bit Linux ABIs (x86-64, AArch64),
+ * where these arguments travel in registers: an {@code int} in the low half of one (a callee ignores the upper half,
+ * and a hook casts it back), and a callee ignores registers beyond its own arguments, as an upcall ignores those its
+ * caller did not set. Downcalls at the shared shape are {@link Downcall}s; upcalls enter through
+ * {@link HookEntries}. The few functions of another shape (kernel launches, structs by value) keep their own.
  */
 public final class Downcalls {
     private static final Linker LINKER = Linker.nativeLinker();
+
+    /** The register arguments of x86-64 (AArch64 has eight). */
+    public static final int SHARED_ARITY = 6;
+
+    /** The shared shape: {@code int f(long, long, long, long, long, long)}. */
+    public static final FunctionDescriptor SHARED = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            Collections.nCopies(SHARED_ARITY, ValueLayout.JAVA_LONG).toArray(MemoryLayout[]::new));
 
     private Downcalls() {}
 
@@ -35,78 +50,64 @@ public final class Downcalls {
         return layout instanceof AddressLayout ? ValueLayout.JAVA_LONG : layout;
     }
 
-    /**
-     * Calls of at most this many arguments, every one of them an integer or a pointer, are linked as this many
-     * {@code long}s: the register arguments of x86-64 (six; AArch64 has eight).
-     */
-    static final int PADDED_ARITY = 6;
-
-    /**
-     * What the linker is given for {@code raw}: where every argument is an {@code int} or a {@code long} and there
-     * are at most {@link #PADDED_ARITY}, that many {@code long}s. The linker spins a class per distinct shape, ~7 ms
-     * each on the boot (interpreted, docs/startup.md); this way the hooks' ~35 functions need one shape each way, not
-     * ~17. Sound on the 64-bit Linux ABIs (x86-64, AArch64), where these arguments travel in registers: an int in the
-     * low half of a 64-bit register, whose upper half the callee ignores; a callee ignores registers beyond its own
-     * arguments, and an upcall drops the values of those its caller did not set. Other calls keep their shape.
-     */
-    static FunctionDescriptor linked(FunctionDescriptor raw) {
-        List<MemoryLayout> args = raw.argumentLayouts();
-        boolean integers = !args.isEmpty() && args.size() <= PADDED_ARITY
-                && args.stream().allMatch(a -> a.equals(ValueLayout.JAVA_INT) || a.equals(ValueLayout.JAVA_LONG));
-        if (!integers) {
-            return raw;
-        }
-        MemoryLayout[] padded = new MemoryLayout[PADDED_ARITY];
-        Arrays.fill(padded, ValueLayout.JAVA_LONG);
-        return raw.returnLayout().map(r -> FunctionDescriptor.of(r, padded))
-                .orElseGet(() -> FunctionDescriptor.ofVoid(padded));
-    }
-
-    /** An upcall stub for {@code target}, whose type is {@code raw(descriptor)}'s, linked at its shared shape. */
-    public static MemorySegment upcall(MethodHandle target, FunctionDescriptor descriptor) {
+    /** Whether a C function of {@code descriptor} is linked at {@link #SHARED}. */
+    public static boolean shared(FunctionDescriptor descriptor) {
         FunctionDescriptor raw = raw(descriptor);
-        FunctionDescriptor linked = linked(raw);
-        MethodHandle adapted = target;
-        if (linked != raw) {
-            int arity = raw.argumentLayouts().size();
-            MethodType wide = linked.toMethodType().dropParameterTypes(arity, PADDED_ARITY);
-            adapted = MethodHandles.dropArguments(MethodHandles.explicitCastArguments(target, wide), arity,
-                    linked.toMethodType().parameterList().subList(arity, PADDED_ARITY));
-        }
-        return LINKER.upcallStub(adapted, linked, Arena.global());
+        return raw.returnLayout().filter(ValueLayout.JAVA_INT::equals).isPresent()
+                && raw.argumentLayouts().size() <= SHARED_ARITY
+                && raw.argumentLayouts().stream().allMatch(a -> a.equals(ValueLayout.JAVA_INT)
+                        || a.equals(ValueLayout.JAVA_LONG));
     }
 
-    /** A downcall to {@code address} of type {@code raw.toMethodType()}, linked at its shared shape. */
-    public static MethodHandle downcall(MemorySegment address, FunctionDescriptor raw) {
-        FunctionDescriptor linked = linked(raw);
-        MethodHandle handle = LINKER.downcallHandle(address, linked);
-        if (linked != raw) {
-            // the padding repeats the first argument, which the callee never reads: no bound values, so no
-            // BoundMethodHandle species is spun per count of them (insertArguments would)
-            int arity = raw.argumentLayouts().size();
-            MethodType wide = linked.toMethodType().dropParameterTypes(arity, PADDED_ARITY);
-            int[] order = new int[PADDED_ARITY];
-            for (int i = 0; i < arity; i++) {
-                order[i] = i;
-            }
-            handle = MethodHandles.permuteArguments(handle, wide, order);
-        }
-        return handle.asType(raw.toMethodType());
+    /** The C function at {@code address}, of a {@link #shared} shape. */
+    public static Downcall link(MemorySegment address) {
+        return new Downcall(LINKER.downcallHandle(address, SHARED));
     }
 
     /**
-     * A raw downcall to the real driver function {@code name}, found through {@code resolver}; where this driver has
-     * no such function, a handle that answers {@code CUDA_ERROR_NOT_FOUND} (its hook is then never installed).
+     * The real driver function {@code name} of a {@link #shared} {@code descriptor}, found through {@code resolver};
+     * where this driver has no such function, one that answers {@code CUDA_ERROR_NOT_FOUND} (its hook is then never
+     * installed).
      */
-    public static MethodHandle real(Function<String, MemorySegment> resolver, String name,
-                                    FunctionDescriptor descriptor) {
+    public static Downcall real(Function<String, MemorySegment> resolver, String name, FunctionDescriptor descriptor) {
+        if (!shared(descriptor)) {
+            throw new IllegalArgumentException(name + " " + descriptor + " is not of the shared shape: use typed()");
+        }
+        MemorySegment address = resolver.apply(name);
+        return address == null || address.equals(MemorySegment.NULL) ? new Downcall(notFound(SHARED))
+                : link(address);
+    }
+
+    /**
+     * The real driver function {@code name} of any other shape, as a handle of its raw type (pointers as long); where
+     * this driver has no such function, one that answers {@code CUDA_ERROR_NOT_FOUND}.
+     */
+    public static MethodHandle typed(Function<String, MemorySegment> resolver, String name,
+                                     FunctionDescriptor descriptor) {
+        if (shared(descriptor)) {
+            throw new IllegalArgumentException(name + " is of the shared shape: use real()");
+        }
         FunctionDescriptor raw = raw(descriptor);
         MemorySegment address = resolver.apply(name);
-        if (address == null || address.equals(MemorySegment.NULL)) {
-            MethodType type = raw.toMethodType();
-            return MethodHandles.dropArguments(MethodHandles.constant(int.class, CudaDriver.CUDA_ERROR_NOT_FOUND), 0,
-                    type.parameterList());
+        return address == null || address.equals(MemorySegment.NULL) ? notFound(raw)
+                : LINKER.downcallHandle(address, raw);
+    }
+
+    private static MethodHandle notFound(FunctionDescriptor raw) {
+        return MethodHandles.dropArguments(MethodHandles.constant(int.class, CudaDriver.CUDA_ERROR_NOT_FOUND), 0,
+                raw.toMethodType().parameterList());
+    }
+
+    /** An upcall stub at the shared shape for {@code entry}, whose type is {@code SHARED}'s (a {@link HookEntries}). */
+    public static MemorySegment upcall(MethodHandle entry) {
+        return LINKER.upcallStub(entry, SHARED, Arena.global());
+    }
+
+    /** An upcall stub for {@code target} of another shape, whose type is {@code raw(descriptor)}'s. */
+    public static MemorySegment upcall(MethodHandle target, FunctionDescriptor descriptor) {
+        if (shared(descriptor)) {
+            throw new IllegalArgumentException(descriptor + " is the shared shape: enter through upcall(entry)");
         }
-        return downcall(address, raw);
+        return LINKER.upcallStub(target, raw(descriptor), Arena.global());
     }
 }

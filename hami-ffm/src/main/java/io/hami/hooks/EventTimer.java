@@ -10,7 +10,6 @@ import io.hami.sched.GpuTimer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayDeque;
 
 /**
@@ -23,19 +22,19 @@ final class EventTimer implements GpuTimer {
     static final long PER_THREAD_STREAM = 0x2;
     static final int CAPACITY = 512;
 
-    private static final MethodHandle CTX_GET_CURRENT =
+    private static final Downcall CTX_GET_CURRENT =
             Accounting.real(CudaDriver.cuCtxGetCurrent.NAME, CudaDriver.cuCtxGetCurrent.DESC);
-    private static final MethodHandle CREATE =
+    private static final Downcall CREATE =
             Accounting.real(CudaDriver.cuEventCreate.NAME, CudaDriver.cuEventCreate.DESC);
-    private static final MethodHandle RECORD =
+    private static final Downcall RECORD =
             Accounting.real(CudaDriver.cuEventRecord.NAME, CudaDriver.cuEventRecord.DESC);
-    private static final MethodHandle RECORD_PTSZ =
+    private static final Downcall RECORD_PTSZ =
             Accounting.real(CudaDriver.cuEventRecord_ptsz.NAME, CudaDriver.cuEventRecord_ptsz.DESC);
-    private static final MethodHandle QUERY =
+    private static final Downcall QUERY =
             Accounting.real(CudaDriver.cuEventQuery.NAME, CudaDriver.cuEventQuery.DESC);
-    private static final MethodHandle ELAPSED =
+    private static final Downcall ELAPSED =
             Accounting.real(CudaDriver.cuEventElapsedTime_v2.NAME, CudaDriver.cuEventElapsedTime_v2.DESC);
-    private static final MethodHandle EXCHANGE_MODE = Accounting.real(
+    private static final Downcall EXCHANGE_MODE = Accounting.real(
             CudaDriver.cuThreadExchangeStreamCaptureMode.NAME, CudaDriver.cuThreadExchangeStreamCaptureMode.DESC);
     private static final ThreadLocal<MemorySegment> SCRATCH =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
@@ -52,7 +51,7 @@ final class EventTimer implements GpuTimer {
         MemorySegment scratch = SCRATCH.get();
         int saved = relaxed(scratch);
         try {
-            if ((int) CTX_GET_CURRENT.invokeExact(scratch.address()) != CUDA_SUCCESS) {
+            if (CTX_GET_CURRENT.call(scratch.address()) != CUDA_SUCCESS) {
                 return 0;
             }
             long context = scratch.get(ValueLayout.JAVA_LONG, 0);
@@ -96,12 +95,12 @@ final class EventTimer implements GpuTimer {
         MemorySegment scratch = SCRATCH.get();
         int saved = relaxed(scratch);
         try {
-            int state = (int) QUERY.invokeExact(end[pair]);
+            int state = QUERY.call(end[pair]);
             if (state == CUDA_ERROR_NOT_READY) {
                 return NOT_READY;
             }
             if (state != CUDA_SUCCESS
-                    || (int) ELAPSED.invokeExact(scratch.address() + 8, start[pair], end[pair]) != CUDA_SUCCESS) {
+                    || ELAPSED.call(scratch.address() + 8, start[pair], end[pair]) != CUDA_SUCCESS) {
                 return FAILED;
             }
             float ms = scratch.get(ValueLayout.JAVA_FLOAT, 8);
@@ -119,8 +118,8 @@ final class EventTimer implements GpuTimer {
     }
 
     private static int record(long event, long stream, boolean perThreadStream) throws Throwable {
-        return perThreadStream ? (int) RECORD_PTSZ.invokeExact(event, stream == 0 ? PER_THREAD_STREAM : stream)
-                : (int) RECORD.invokeExact(event, stream);
+        return perThreadStream ? RECORD_PTSZ.call(event, stream == 0 ? PER_THREAD_STREAM : stream)
+                : RECORD.call(event, stream);
     }
 
     /** A free pair of this context, creating one while under capacity; -1 when none. */
@@ -135,11 +134,11 @@ final class EventTimer implements GpuTimer {
         if (created == CAPACITY) {
             return -1;
         }
-        if ((int) CREATE.invokeExact(scratch.address(), CU_EVENT_DEFAULT) != CUDA_SUCCESS) {
+        if (CREATE.call(scratch.address(), CU_EVENT_DEFAULT) != CUDA_SUCCESS) {
             return -1;
         }
         long first = scratch.get(ValueLayout.JAVA_LONG, 0);
-        if ((int) CREATE.invokeExact(scratch.address(), CU_EVENT_DEFAULT) != CUDA_SUCCESS) {
+        if (CREATE.call(scratch.address(), CU_EVENT_DEFAULT) != CUDA_SUCCESS) {
             return -1; // one event leaks: creation fails only when the context is in trouble
         }
         int pair = created++;
@@ -157,7 +156,7 @@ final class EventTimer implements GpuTimer {
     private static int relaxed(MemorySegment scratch) {
         try {
             scratch.set(ValueLayout.JAVA_INT, 12, CU_STREAM_CAPTURE_MODE_RELAXED);
-            if ((int) EXCHANGE_MODE.invokeExact(scratch.address() + 12) == CUDA_SUCCESS) {
+            if (EXCHANGE_MODE.call(scratch.address() + 12) == CUDA_SUCCESS) {
                 return scratch.get(ValueLayout.JAVA_INT, 12);
             }
         } catch (Throwable ignored) {
@@ -172,7 +171,7 @@ final class EventTimer implements GpuTimer {
         }
         try {
             scratch.set(ValueLayout.JAVA_INT, 12, mode);
-            int ignored = (int) EXCHANGE_MODE.invokeExact(scratch.address() + 12);
+            int ignored = EXCHANGE_MODE.call(scratch.address() + 12);
         } catch (Throwable ignored) {
             // best effort
         }

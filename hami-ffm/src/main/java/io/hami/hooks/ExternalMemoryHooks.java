@@ -6,7 +6,6 @@ import static io.hami.hooks.Accounting.NATIVE;
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.AllocationTable;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Memory another API allocated (Vulkan, OpenGL through an fd, a dma-buf), imported with {@code cuImportExternalMemory}:
@@ -17,9 +16,9 @@ public final class ExternalMemoryHooks {
     /** CUDA_EXTERNAL_MEMORY_HANDLE_DESC.size: after the type (int, padded) and the 16-byte handle union. */
     static final long DESC_SIZE_OFFSET = 24;
 
-    private static final MethodHandle IMPORT =
+    private static final Downcall IMPORT =
             Accounting.real(CudaDriver.cuImportExternalMemory.NAME, CudaDriver.cuImportExternalMemory.DESC);
-    private static final MethodHandle DESTROY =
+    private static final Downcall DESTROY =
             Accounting.real(CudaDriver.cuDestroyExternalMemory.NAME, CudaDriver.cuDestroyExternalMemory.DESC);
     private static final Accounting.Books IMPORTS = new Accounting.Books(new AllocationTable(), DESTROY, false);
 
@@ -34,7 +33,7 @@ public final class ExternalMemoryHooks {
             if (reserved < 0) {
                 return CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) IMPORT.invokeExact(memory, desc);
+            int result = IMPORT.call(memory, desc);
             return reserved == 0 ? result
                     : Accounting.settle(IMPORTS, result, device, memory, size, reserved, size);
         } catch (Throwable t) {
@@ -46,7 +45,7 @@ public final class ExternalMemoryHooks {
     public static int cuDestroyExternalMemory(long memory) {
         try {
             long entry = Accounting.forget(IMPORTS, memory);
-            return Accounting.settleFree(IMPORTS, (int) DESTROY.invokeExact(memory), memory, entry);
+            return Accounting.settleFree(IMPORTS, DESTROY.call(memory), memory, entry);
         } catch (Throwable t) {
             return Accounting.failure("cuDestroyExternalMemory", t);
         }

@@ -4,7 +4,6 @@ import static io.hami.bindings.cuda.CudaDriver.CUDA_SUCCESS;
 
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.sched.KernelCosts;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Graph launches, installed with the memory hooks: the graph's memory nodes are charged at every launch
@@ -12,9 +11,9 @@ import java.lang.invoke.MethodHandle;
  * like a kernel ({@link LaunchHooks}, whose gate is only built once it is engaged).
  */
 public final class GraphLaunchHooks {
-    private static final MethodHandle GRAPH =
+    private static final Downcall GRAPH =
             Accounting.real(CudaDriver.cuGraphLaunch.NAME, CudaDriver.cuGraphLaunch.DESC);
-    private static final MethodHandle GRAPH_PTSZ =
+    private static final Downcall GRAPH_PTSZ =
             Accounting.real(CudaDriver.cuGraphLaunch_ptsz.NAME, CudaDriver.cuGraphLaunch_ptsz.DESC);
     /** Set by the agent while the tenant has a share, a bandwidth limit or a priority. */
     private static volatile boolean computeEngaged;
@@ -43,7 +42,7 @@ public final class GraphLaunchHooks {
         long token = engaged ? LaunchHooks.before(key, stream, perThreadStream) : 0;
         int result;
         try {
-            result = perThreadStream ? (int) GRAPH_PTSZ.invokeExact(exec, stream) : (int) GRAPH.invokeExact(exec, stream);
+            result = perThreadStream ? GRAPH_PTSZ.call(exec, stream) : GRAPH.call(exec, stream);
         } catch (Throwable t) {
             result = Accounting.failure(perThreadStream ? "cuGraphLaunch_ptsz" : "cuGraphLaunch", t);
         }

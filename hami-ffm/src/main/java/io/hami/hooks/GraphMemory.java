@@ -9,7 +9,6 @@ import io.hami.region.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class GraphMemory {
     private static final int RESERVED_MEM_CURRENT = 2; // CU_GRAPH_MEM_ATTR_RESERVED_MEM_CURRENT
 
-    private static final MethodHandle ATTRIBUTE = Accounting.real(CudaDriver.cuDeviceGetGraphMemAttribute.NAME,
+    private static final Downcall ATTRIBUTE = Accounting.real(CudaDriver.cuDeviceGetGraphMemAttribute.NAME,
             CudaDriver.cuDeviceGetGraphMemAttribute.DESC);
     /** Graph exec → (device, pool size after its last launch). */
     private static final AllocationTable NEEDS = new AllocationTable();
@@ -104,7 +103,7 @@ public final class GraphMemory {
     /** Moves the region device's charge to the pool's current size (asked by CUDA ordinal); returns that size. */
     private static long follow(int device, int ordinal) throws Throwable {
         MemorySegment value = VALUE.get();
-        if ((int) ATTRIBUTE.invokeExact(ordinal, RESERVED_MEM_CURRENT, value.address()) != CUDA_SUCCESS) {
+        if (ATTRIBUTE.call(ordinal, RESERVED_MEM_CURRENT, value.address()) != CUDA_SUCCESS) {
             return charged(device); // no answer: nothing to learn
         }
         long pool = value.get(ValueLayout.JAVA_LONG, 0);

@@ -17,8 +17,8 @@ import java.lang.invoke.MethodHandle;
  */
 public final class IpcHooks {
     private static final MethodHandle OPEN =
-            Accounting.real(CudaDriver.cuIpcOpenMemHandle_v2.NAME, CudaDriver.cuIpcOpenMemHandle_v2.DESC);
-    private static final MethodHandle CLOSE =
+            Accounting.typed(CudaDriver.cuIpcOpenMemHandle_v2.NAME, CudaDriver.cuIpcOpenMemHandle_v2.DESC);
+    private static final Downcall CLOSE =
             Accounting.real(CudaDriver.cuIpcCloseMemHandle.NAME, CudaDriver.cuIpcCloseMemHandle.DESC);
     private static final AllocationTable OPENED = new AllocationTable();
 
@@ -46,7 +46,7 @@ public final class IpcHooks {
     public static int cuIpcCloseMemHandle(long pointer) {
         try {
             long entry = pointer == 0 ? AllocationTable.MISSING : OPENED.remove(pointer);
-            int result = (int) CLOSE.invokeExact(pointer);
+            int result = CLOSE.call(pointer);
             if (entry != AllocationTable.MISSING) {
                 if (result != CUDA_SUCCESS) {
                     OPENED.put(pointer, entry);

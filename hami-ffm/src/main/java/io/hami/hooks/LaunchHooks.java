@@ -37,20 +37,20 @@ public final class LaunchHooks {
             new EventTimer());
 
     private static final MethodHandle LAUNCH =
-            Accounting.real(CudaDriver.cuLaunchKernel.NAME, CudaDriver.cuLaunchKernel.DESC);
+            Accounting.typed(CudaDriver.cuLaunchKernel.NAME, CudaDriver.cuLaunchKernel.DESC);
     private static final MethodHandle LAUNCH_PTSZ =
-            Accounting.real(CudaDriver.cuLaunchKernel_ptsz.NAME, CudaDriver.cuLaunchKernel_ptsz.DESC);
-    private static final MethodHandle LAUNCH_EX =
+            Accounting.typed(CudaDriver.cuLaunchKernel_ptsz.NAME, CudaDriver.cuLaunchKernel_ptsz.DESC);
+    private static final Downcall LAUNCH_EX =
             Accounting.real(CudaDriver.cuLaunchKernelEx.NAME, CudaDriver.cuLaunchKernelEx.DESC);
-    private static final MethodHandle LAUNCH_EX_PTSZ =
+    private static final Downcall LAUNCH_EX_PTSZ =
             Accounting.real(CudaDriver.cuLaunchKernelEx_ptsz.NAME, CudaDriver.cuLaunchKernelEx_ptsz.DESC);
-    private static final MethodHandle COOPERATIVE = Accounting.real(CudaDriver.cuLaunchCooperativeKernel.NAME,
+    private static final MethodHandle COOPERATIVE = Accounting.typed(CudaDriver.cuLaunchCooperativeKernel.NAME,
             CudaDriver.cuLaunchCooperativeKernel.DESC);
-    private static final MethodHandle COOPERATIVE_PTSZ = Accounting.real(
+    private static final MethodHandle COOPERATIVE_PTSZ = Accounting.typed(
             CudaDriver.cuLaunchCooperativeKernel_ptsz.NAME, CudaDriver.cuLaunchCooperativeKernel_ptsz.DESC);
-    private static final MethodHandle IS_CAPTURING =
+    private static final Downcall IS_CAPTURING =
             Accounting.real(CudaDriver.cuStreamIsCapturing.NAME, CudaDriver.cuStreamIsCapturing.DESC);
-    private static final MethodHandle IS_CAPTURING_PTSZ =
+    private static final Downcall IS_CAPTURING_PTSZ =
             Accounting.real(CudaDriver.cuStreamIsCapturing_ptsz.NAME, CudaDriver.cuStreamIsCapturing_ptsz.DESC);
 
     /** CUlaunchConfig: gridDimX, Y, Z at 0, 4, 8; hStream at 32 (cuda.h; CudaHeaderConformanceTest checks). */
@@ -113,7 +113,7 @@ public final class LaunchHooks {
         long token = before(key, stream, false);
         int result;
         try {
-            result = (int) LAUNCH_EX.invokeExact(config, f, params, extra);
+            result = LAUNCH_EX.call(config, f, params, extra);
         } catch (Throwable t) {
             return Accounting.failure("cuLaunchKernelEx", t);
         }
@@ -126,7 +126,7 @@ public final class LaunchHooks {
         long token = before(key, stream, true);
         int result;
         try {
-            result = (int) LAUNCH_EX_PTSZ.invokeExact(config, f, params, extra);
+            result = LAUNCH_EX_PTSZ.call(config, f, params, extra);
         } catch (Throwable t) {
             return Accounting.failure("cuLaunchKernelEx_ptsz", t);
         }
@@ -197,8 +197,8 @@ public final class LaunchHooks {
      * legacy stream) counts as capturing: we then stay out of the way. */
     private static boolean capturing(long stream, boolean perThreadStream) throws Throwable {
         MemorySegment scratch = SCRATCH.get();
-        int rc = perThreadStream ? (int) IS_CAPTURING_PTSZ.invokeExact(stream, scratch.address())
-                : (int) IS_CAPTURING.invokeExact(stream, scratch.address());
+        int rc = perThreadStream ? IS_CAPTURING_PTSZ.call(stream, scratch.address())
+                : IS_CAPTURING.call(stream, scratch.address());
         return rc != CUDA_SUCCESS || scratch.get(ValueLayout.JAVA_INT, 0) != CU_STREAM_CAPTURE_STATUS_NONE;
     }
 

@@ -4,7 +4,6 @@ import static io.hami.hooks.Accounting.NATIVE;
 
 import io.hami.bindings.cuda.CudaDriver;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Managed allocations count in full (their pages can all come to live on the device) and pitched ones at the pitch
@@ -14,9 +13,9 @@ public final class ManagedAndPitchHooks {
     /** Pitch the reservation assumes before the driver picks one; a wider real pitch is topped up after. */
     private static final long PITCH_ALIGNMENT = 512;
 
-    private static final MethodHandle MANAGED =
+    private static final Downcall MANAGED =
             Accounting.real(CudaDriver.cuMemAllocManaged.NAME, CudaDriver.cuMemAllocManaged.DESC);
-    private static final MethodHandle PITCH =
+    private static final Downcall PITCH =
             Accounting.real(CudaDriver.cuMemAllocPitch_v2.NAME, CudaDriver.cuMemAllocPitch_v2.DESC);
 
     private ManagedAndPitchHooks() {}
@@ -29,7 +28,7 @@ public final class ManagedAndPitchHooks {
             if (reserved < 0) {
                 return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) MANAGED.invokeExact(dptr, bytesize, flags);
+            int result = MANAGED.call(dptr, bytesize, flags);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, -1);
         } catch (Throwable t) {
             return Accounting.failure("cuMemAllocManaged", t);
@@ -46,7 +45,7 @@ public final class ManagedAndPitchHooks {
             if (reserved < 0) {
                 return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) PITCH.invokeExact(dptr, pitch, width, height, elementSize);
+            int result = PITCH.call(dptr, pitch, width, height, elementSize);
             if (reserved == 0) {
                 return result;
             }

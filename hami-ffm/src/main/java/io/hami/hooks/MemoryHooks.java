@@ -8,7 +8,6 @@ import static io.hami.hooks.Accounting.TENANT;
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.AllocationTable;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Where the memory limit is decided for plain allocations and what a tenant reads of its size. Upcall targets of the
@@ -16,12 +15,12 @@ import java.lang.invoke.MethodHandle;
  * of an upcall (that would kill the host). The protocol itself is {@link Accounting}'s.
  */
 public final class MemoryHooks {
-    private static final MethodHandle ALLOC =
+    private static final Downcall ALLOC =
             Accounting.real(CudaDriver.cuMemAlloc_v2.NAME, CudaDriver.cuMemAlloc_v2.DESC);
-    private static final MethodHandle FREE = Accounting.real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
-    private static final MethodHandle GET_INFO =
+    private static final Downcall FREE = Accounting.real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
+    private static final Downcall GET_INFO =
             Accounting.real(CudaDriver.cuMemGetInfo_v2.NAME, CudaDriver.cuMemGetInfo_v2.DESC);
-    private static final MethodHandle TOTAL_MEM =
+    private static final Downcall TOTAL_MEM =
             Accounting.real(CudaDriver.cuDeviceTotalMem_v2.NAME, CudaDriver.cuDeviceTotalMem_v2.DESC);
 
     private MemoryHooks() {}
@@ -37,7 +36,7 @@ public final class MemoryHooks {
                 return Oversubscription.ENABLED ? Oversubscription.allocate(device, dptr, bytesize)
                         : CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) ALLOC.invokeExact(dptr, bytesize);
+            int result = ALLOC.call(dptr, bytesize);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, -1);
         } catch (Throwable t) {
             return Accounting.failure("cuMemAlloc_v2", t);
@@ -52,7 +51,7 @@ public final class MemoryHooks {
         try {
             long entry = Accounting.forget(pointer);
             long hostEntry = entry == AllocationTable.MISSING ? Oversubscription.forget(pointer) : entry;
-            int result = Accounting.settleFree((int) FREE.invokeExact(pointer), pointer, entry);
+            int result = Accounting.settleFree(FREE.call(pointer), pointer, entry);
             if (hostEntry != entry) {
                 Oversubscription.settleFree(result, pointer, hostEntry);
             }
@@ -65,7 +64,7 @@ public final class MemoryHooks {
     /** {@code CUresult cuMemGetInfo_v2(size_t *free, size_t *total)}: total = limit, free = limit - accounted. */
     public static int cuMemGetInfo_v2(long freePointer, long totalPointer) {
         try {
-            int result = (int) GET_INFO.invokeExact(freePointer, totalPointer);
+            int result = GET_INFO.call(freePointer, totalPointer);
             int device = result == CUDA_SUCCESS ? Accounting.currentDevice() : -1;
             long limit = device < 0 ? 0 : REGION.limit(TENANT, device);
             if (limit != 0) {
@@ -83,7 +82,7 @@ public final class MemoryHooks {
     /** {@code CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)}: the limit, where one is set. */
     public static int cuDeviceTotalMem_v2(long bytesPointer, int ordinal) {
         try {
-            int result = (int) TOTAL_MEM.invokeExact(bytesPointer, ordinal);
+            int result = TOTAL_MEM.call(bytesPointer, ordinal);
             int device = result == CUDA_SUCCESS ? Accounting.DEVICES.regionDevice(ordinal) : -1;
             if (device >= 0) {
                 long limit = REGION.limit(TENANT, device);

@@ -38,11 +38,11 @@ final class Oversubscription {
      * and linking these at that first read cost the first allocation of every process ~20 ms (docs/startup.md).
      */
     private static final class Served {
-        static final MethodHandle MANAGED =
+        static final Downcall MANAGED =
                 Accounting.real(CudaDriver.cuMemAllocManaged.NAME, CudaDriver.cuMemAllocManaged.DESC);
         static final MethodHandle ADVISE =
-                Accounting.real(CudaDriver.cuMemAdvise_v2.NAME, CudaDriver.cuMemAdvise_v2.DESC);
-        static final MethodHandle FREE = Accounting.real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
+                Accounting.typed(CudaDriver.cuMemAdvise_v2.NAME, CudaDriver.cuMemAdvise_v2.DESC);
+        static final Downcall FREE = Accounting.real(CudaDriver.cuMemFree_v2.NAME, CudaDriver.cuMemFree_v2.DESC);
         /** A CUmemLocation {type, id} per thread, passed by value. */
         static final ThreadLocal<MemorySegment> LOCATION = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 4));
 
@@ -72,7 +72,7 @@ final class Oversubscription {
      * CUDA_ERROR_OUT_OF_MEMORY when the memory cannot be pinned to the host side.
      */
     static int allocate(int device, long dptr, long bytes) throws Throwable {
-        int result = (int) Served.MANAGED.invokeExact(dptr, bytes, ATTACH_GLOBAL);
+        int result = Served.MANAGED.call(dptr, bytes, ATTACH_GLOBAL);
         if (result != CUDA_SUCCESS) {
             return result;
         }
@@ -80,7 +80,7 @@ final class Oversubscription {
         int ordinal = Accounting.currentOrdinal(); // the advice names the device as CUDA does, not as the region
         if (advise(pointer, bytes, ADVISE_SET_PREFERRED_LOCATION, LOCATION_HOST, 0) != CUDA_SUCCESS
                 || advise(pointer, bytes, ADVISE_SET_ACCESSED_BY, LOCATION_DEVICE, ordinal) != CUDA_SUCCESS) {
-            int ignored = (int) Served.FREE.invokeExact(pointer); // left to migrate, it would take device memory unseen
+            int ignored = Served.FREE.call(pointer); // left to migrate, it would take device memory unseen
             return CUDA_ERROR_OUT_OF_MEMORY;
         }
         HOST_RESIDENT.put(pointer, AllocationTable.pack(device, bytes));

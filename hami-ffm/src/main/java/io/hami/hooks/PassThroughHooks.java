@@ -12,18 +12,18 @@ import java.lang.invoke.MethodHandle;
  */
 public final class PassThroughHooks {
     private static final HookContext CONTEXT = HookContext.current();
-    private static final MethodHandle INIT =
+    private static final Downcall INIT =
             Downcalls.real(CONTEXT.resolver(), CudaDriver.cuInit.NAME, CudaDriver.cuInit.DESC);
     private static final MethodHandle LAUNCH =
-            Downcalls.real(CONTEXT.resolver(), CudaDriver.cuLaunchKernel.NAME, CudaDriver.cuLaunchKernel.DESC);
-    private static final MethodHandle LAUNCH_PTSZ = Downcalls.real(CONTEXT.resolver(),
+            Downcalls.typed(CONTEXT.resolver(), CudaDriver.cuLaunchKernel.NAME, CudaDriver.cuLaunchKernel.DESC);
+    private static final MethodHandle LAUNCH_PTSZ = Downcalls.typed(CONTEXT.resolver(),
             CudaDriver.cuLaunchKernel_ptsz.NAME, CudaDriver.cuLaunchKernel_ptsz.DESC);
 
     private PassThroughHooks() {}
 
     public static int cuInit(int flags) {
         try {
-            return (int) INIT.invokeExact(flags);
+            return INIT.call(flags);
         } catch (Throwable t) {
             return failure(t);
         }

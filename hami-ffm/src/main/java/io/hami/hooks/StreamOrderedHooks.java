@@ -1,7 +1,6 @@
 package io.hami.hooks;
 
 import io.hami.bindings.cuda.CudaDriver;
-import java.lang.invoke.MethodHandle;
 
 /**
  * Stream-ordered allocations ({@code cudaMallocAsync}: PyTorch's {@code backend:cudaMallocAsync}, RAPIDS): each is
@@ -10,20 +9,20 @@ import java.lang.invoke.MethodHandle;
  * caps (docs/memory.md). A free is settled when it is enqueued.
  */
 public final class StreamOrderedHooks {
-    private static final MethodHandle ALLOC = real(CudaDriver.cuMemAllocAsync.NAME, CudaDriver.cuMemAllocAsync.DESC);
-    private static final MethodHandle ALLOC_PTSZ =
+    private static final Downcall ALLOC = real(CudaDriver.cuMemAllocAsync.NAME, CudaDriver.cuMemAllocAsync.DESC);
+    private static final Downcall ALLOC_PTSZ =
             real(CudaDriver.cuMemAllocAsync_ptsz.NAME, CudaDriver.cuMemAllocAsync_ptsz.DESC);
-    private static final MethodHandle FROM_POOL =
+    private static final Downcall FROM_POOL =
             real(CudaDriver.cuMemAllocFromPoolAsync.NAME, CudaDriver.cuMemAllocFromPoolAsync.DESC);
-    private static final MethodHandle FROM_POOL_PTSZ =
+    private static final Downcall FROM_POOL_PTSZ =
             real(CudaDriver.cuMemAllocFromPoolAsync_ptsz.NAME, CudaDriver.cuMemAllocFromPoolAsync_ptsz.DESC);
-    private static final MethodHandle FREE = real(CudaDriver.cuMemFreeAsync.NAME, CudaDriver.cuMemFreeAsync.DESC);
-    private static final MethodHandle FREE_PTSZ =
+    private static final Downcall FREE = real(CudaDriver.cuMemFreeAsync.NAME, CudaDriver.cuMemFreeAsync.DESC);
+    private static final Downcall FREE_PTSZ =
             real(CudaDriver.cuMemFreeAsync_ptsz.NAME, CudaDriver.cuMemFreeAsync_ptsz.DESC);
 
     private StreamOrderedHooks() {}
 
-    private static MethodHandle real(String name, java.lang.foreign.FunctionDescriptor descriptor) {
+    private static Downcall real(String name, java.lang.foreign.FunctionDescriptor descriptor) {
         return Accounting.real(name, descriptor);
     }
 
@@ -35,7 +34,7 @@ public final class StreamOrderedHooks {
             if (reserved < 0) {
                 return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) ALLOC.invokeExact(dptr, bytesize, stream);
+            int result = ALLOC.call(dptr, bytesize, stream);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, bytesize);
         } catch (Throwable t) {
             return Accounting.failure("cuMemAllocAsync", t);
@@ -50,7 +49,7 @@ public final class StreamOrderedHooks {
             if (reserved < 0) {
                 return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) ALLOC_PTSZ.invokeExact(dptr, bytesize, stream);
+            int result = ALLOC_PTSZ.call(dptr, bytesize, stream);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, bytesize);
         } catch (Throwable t) {
             return Accounting.failure("cuMemAllocAsync_ptsz", t);
@@ -65,7 +64,7 @@ public final class StreamOrderedHooks {
             if (reserved < 0) {
                 return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) FROM_POOL.invokeExact(dptr, bytesize, pool, stream);
+            int result = FROM_POOL.call(dptr, bytesize, pool, stream);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, bytesize);
         } catch (Throwable t) {
             return Accounting.failure("cuMemAllocFromPoolAsync", t);
@@ -80,7 +79,7 @@ public final class StreamOrderedHooks {
             if (reserved < 0) {
                 return CudaDriver.CUDA_ERROR_OUT_OF_MEMORY;
             }
-            int result = (int) FROM_POOL_PTSZ.invokeExact(dptr, bytesize, pool, stream);
+            int result = FROM_POOL_PTSZ.call(dptr, bytesize, pool, stream);
             return reserved == 0 ? result : Accounting.settle(result, device, dptr, bytesize, reserved, bytesize);
         } catch (Throwable t) {
             return Accounting.failure("cuMemAllocFromPoolAsync_ptsz", t);
@@ -91,7 +90,7 @@ public final class StreamOrderedHooks {
     public static int cuMemFreeAsync(long pointer, long stream) {
         try {
             long entry = Accounting.forget(pointer);
-            return Accounting.settleFree((int) FREE.invokeExact(pointer, stream), pointer, entry);
+            return Accounting.settleFree(FREE.call(pointer, stream), pointer, entry);
         } catch (Throwable t) {
             return Accounting.failure("cuMemFreeAsync", t);
         }
@@ -101,7 +100,7 @@ public final class StreamOrderedHooks {
     public static int cuMemFreeAsync_ptsz(long pointer, long stream) {
         try {
             long entry = Accounting.forget(pointer);
-            return Accounting.settleFree((int) FREE_PTSZ.invokeExact(pointer, stream), pointer, entry);
+            return Accounting.settleFree(FREE_PTSZ.call(pointer, stream), pointer, entry);
         } catch (Throwable t) {
             return Accounting.failure("cuMemFreeAsync_ptsz", t);
         }

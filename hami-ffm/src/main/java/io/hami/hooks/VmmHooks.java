@@ -5,7 +5,6 @@ import static io.hami.hooks.Accounting.NATIVE;
 
 import io.hami.bindings.cuda.CudaDriver;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,14 +22,14 @@ public final class VmmHooks {
     private static final long PROP_LOCATION_TYPE_OFFSET = 8; // CUmemAllocationProp.location.type
     private static final long PROP_LOCATION_ID_OFFSET = 12; // CUmemAllocationProp.location.id
 
-    private static final MethodHandle CREATE = Accounting.real(CudaDriver.cuMemCreate.NAME, CudaDriver.cuMemCreate.DESC);
-    private static final MethodHandle RELEASE =
+    private static final Downcall CREATE = Accounting.real(CudaDriver.cuMemCreate.NAME, CudaDriver.cuMemCreate.DESC);
+    private static final Downcall RELEASE =
             Accounting.real(CudaDriver.cuMemRelease.NAME, CudaDriver.cuMemRelease.DESC);
-    private static final MethodHandle RETAIN = Accounting.real(CudaDriver.cuMemRetainAllocationHandle.NAME,
+    private static final Downcall RETAIN = Accounting.real(CudaDriver.cuMemRetainAllocationHandle.NAME,
             CudaDriver.cuMemRetainAllocationHandle.DESC);
-    private static final MethodHandle MAP = Accounting.real(CudaDriver.cuMemMap.NAME, CudaDriver.cuMemMap.DESC);
-    private static final MethodHandle UNMAP = Accounting.real(CudaDriver.cuMemUnmap.NAME, CudaDriver.cuMemUnmap.DESC);
-    private static final MethodHandle IMPORT = Accounting.real(CudaDriver.cuMemImportFromShareableHandle.NAME,
+    private static final Downcall MAP = Accounting.real(CudaDriver.cuMemMap.NAME, CudaDriver.cuMemMap.DESC);
+    private static final Downcall UNMAP = Accounting.real(CudaDriver.cuMemUnmap.NAME, CudaDriver.cuMemUnmap.DESC);
+    private static final Downcall IMPORT = Accounting.real(CudaDriver.cuMemImportFromShareableHandle.NAME,
             CudaDriver.cuMemImportFromShareableHandle.DESC);
 
     /** A physical allocation: charged bytes on a device (0 for imports), references and mappings. */
@@ -76,12 +75,12 @@ public final class VmmHooks {
             int ordinal = onDevice ? NATIVE.get(ValueLayout.JAVA_INT, prop + PROP_LOCATION_ID_OFFSET) : -1;
             int device = Accounting.DEVICES.regionDevice(ordinal); // the location is a CUDA ordinal
             if (device < 0) {
-                return (int) CREATE.invokeExact(handle, size, prop, flags); // host memory or a bad call
+                return CREATE.call(handle, size, prop, flags); // host memory or a bad call
             }
             if (Accounting.detached() || !Accounting.tryReserve(device, size)) {
                 return Accounting.refuse(device, size);
             }
-            int result = (int) CREATE.invokeExact(handle, size, prop, flags);
+            int result = CREATE.call(handle, size, prop, flags);
             if (result != CUDA_SUCCESS) {
                 Accounting.release(device, size);
                 return result;
@@ -98,7 +97,7 @@ public final class VmmHooks {
     /** {@code CUresult cuMemRelease(CUmemGenericAllocationHandle handle)} */
     public static int cuMemRelease(long handle) {
         try {
-            int result = (int) RELEASE.invokeExact(handle);
+            int result = RELEASE.call(handle);
             if (result == CUDA_SUCCESS) {
                 synchronized (BOOKS) {
                     Handle known = HANDLES.get(handle);
@@ -120,7 +119,7 @@ public final class VmmHooks {
     /** {@code CUresult cuMemRetainAllocationHandle(CUmemGenericAllocationHandle *handle, void *addr)} */
     public static int cuMemRetainAllocationHandle(long handle, long address) {
         try {
-            int result = (int) RETAIN.invokeExact(handle, address);
+            int result = RETAIN.call(handle, address);
             if (result == CUDA_SUCCESS) {
                 synchronized (BOOKS) {
                     var mapping = MAPPINGS.floorEntry(address);
@@ -138,7 +137,7 @@ public final class VmmHooks {
     /** {@code CUresult cuMemMap(CUdeviceptr ptr, size_t size, size_t offset, CUmemGenericAllocationHandle handle, unsigned long long flags)} */
     public static int cuMemMap(long pointer, long size, long offset, long handle, long flags) {
         try {
-            int result = (int) MAP.invokeExact(pointer, size, offset, handle, flags);
+            int result = MAP.call(pointer, size, offset, handle, flags);
             if (result == CUDA_SUCCESS) {
                 synchronized (BOOKS) {
                     Handle known = HANDLES.get(handle);
@@ -160,7 +159,7 @@ public final class VmmHooks {
     /** {@code CUresult cuMemUnmap(CUdeviceptr ptr, size_t size)}: every mapping that starts inside the range goes. */
     public static int cuMemUnmap(long pointer, long size) {
         try {
-            int result = (int) UNMAP.invokeExact(pointer, size);
+            int result = UNMAP.call(pointer, size);
             if (result == CUDA_SUCCESS) {
                 synchronized (BOOKS) {
                     var unmapped = MAPPINGS.subMap(pointer, true, pointer + size, false);
@@ -183,7 +182,7 @@ public final class VmmHooks {
     /** {@code CUresult cuMemImportFromShareableHandle(CUmemGenericAllocationHandle *handle, void *osHandle, CUmemAllocationHandleType shHandleType)} */
     public static int cuMemImportFromShareableHandle(long handle, long osHandle, int type) {
         try {
-            int result = (int) IMPORT.invokeExact(handle, osHandle, type);
+            int result = IMPORT.call(handle, osHandle, type);
             if (result == CUDA_SUCCESS) {
                 synchronized (BOOKS) { // charged to the process that created it: tracked so its references balance
                     acquire(NATIVE.get(ValueLayout.JAVA_LONG, handle), new Physical(-1, 0));

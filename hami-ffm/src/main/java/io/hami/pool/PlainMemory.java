@@ -48,12 +48,12 @@ final class PlainMemory implements DeviceMemory {
         try {
             return driver.inPrimary(primary, scratch -> {
                 MemorySegment words = scratch.allocate(ValueLayout.JAVA_LONG, 3);
-                int result = (int) driver.memAlloc.invokeExact(words.address(), bytes);
+                int result = driver.memAlloc.call(words.address(), bytes);
                 if (result != CUDA_SUCCESS) {
                     return result;
                 }
                 long pointer = words.get(ValueLayout.JAVA_LONG, 0);
-                int range = (int) driver.addressRange.invokeExact(words.address() + 8, words.address() + 16, pointer);
+                int range = driver.addressRange.call(words.address() + 8, words.address() + 16, pointer);
                 out[0] = pointer;
                 out[1] = range == CUDA_SUCCESS ? Math.max(bytes, words.get(ValueLayout.JAVA_LONG, 16)) : bytes;
                 return CUDA_SUCCESS;
@@ -66,7 +66,7 @@ final class PlainMemory implements DeviceMemory {
     @Override
     public int decommit(int chunk, long address, long bytes) {
         try {
-            return driver.inPrimary(primary, scratch -> (int) driver.memFree.invokeExact(address));
+            return driver.inPrimary(primary, scratch -> driver.memFree.call(address));
         } catch (Throwable t) {
             return io.hami.bindings.cuda.CudaDriver.CUDA_ERROR_UNKNOWN;
         }

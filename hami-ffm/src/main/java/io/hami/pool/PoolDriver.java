@@ -4,12 +4,12 @@ import static io.hami.bindings.cuda.CudaDriver.CUDA_ERROR_NOT_SUPPORTED;
 import static io.hami.bindings.cuda.CudaDriver.CUDA_SUCCESS;
 
 import io.hami.bindings.cuda.CudaDriver;
+import io.hami.hooks.Downcall;
 import io.hami.hooks.Downcalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.function.Function;
 
 /**
@@ -18,24 +18,24 @@ import java.util.function.Function;
  * growth, shrink, creation and destruction call these.
  */
 final class PoolDriver {
-    final MethodHandle primaryRetain;
-    final MethodHandle primaryRelease;
-    final MethodHandle ctxGetCurrent;
-    final MethodHandle ctxSetCurrent;
-    final MethodHandle ctxSynchronize;
-    final MethodHandle deviceGetAttribute;
-    final MethodHandle memAlloc;
-    final MethodHandle memFree;
-    final MethodHandle addressRange;
+    final Downcall primaryRetain;
+    final Downcall primaryRelease;
+    final Downcall ctxGetCurrent;
+    final Downcall ctxSetCurrent;
+    final Downcall ctxSynchronize;
+    final Downcall deviceGetAttribute;
+    final Downcall memAlloc;
+    final Downcall memFree;
+    final Downcall addressRange;
     // VMM: null where the driver lacks it
-    final MethodHandle addressReserve;
-    final MethodHandle addressFree;
-    final MethodHandle create;
-    final MethodHandle release;
-    final MethodHandle map;
-    final MethodHandle unmap;
-    final MethodHandle setAccess;
-    final MethodHandle granularity;
+    final Downcall addressReserve;
+    final Downcall addressFree;
+    final Downcall create;
+    final Downcall release;
+    final Downcall map;
+    final Downcall unmap;
+    final Downcall setAccess;
+    final Downcall granularity;
 
     PoolDriver(Function<String, MemorySegment> resolver) {
         primaryRetain = required(resolver, CudaDriver.cuDevicePrimaryCtxRetain.NAME, CudaDriver.cuDevicePrimaryCtxRetain.DESC);
@@ -59,12 +59,12 @@ final class PoolDriver {
                 CudaDriver.cuMemGetAllocationGranularity.DESC);
     }
 
-    private static MethodHandle required(Function<String, MemorySegment> resolver, String name,
+    private static Downcall required(Function<String, MemorySegment> resolver, String name,
                                          FunctionDescriptor descriptor) {
         return Downcalls.real(resolver, name, descriptor);
     }
 
-    private static MethodHandle optional(Function<String, MemorySegment> resolver, String name,
+    private static Downcall optional(Function<String, MemorySegment> resolver, String name,
                                          FunctionDescriptor descriptor) {
         MemorySegment address = resolver.apply(name);
         return address == null || address.address() == 0 ? null : required(resolver, name, descriptor);
@@ -79,21 +79,21 @@ final class PoolDriver {
     int retainPrimary(int device, long[] out) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = arena.allocate(ValueLayout.ADDRESS);
-            int result = (int) primaryRetain.invokeExact(ctx.address(), device);
+            int result = primaryRetain.call(ctx.address(), device);
             out[0] = ctx.get(ValueLayout.JAVA_LONG, 0);
             return result;
         }
     }
 
     int releasePrimary(int device) throws Throwable {
-        return (int) primaryRelease.invokeExact(device);
+        return primaryRelease.call(device);
     }
 
     /** A device attribute, or Integer.MIN_VALUE when the driver refuses the query. */
     int attribute(int attribute, int device) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
-            int result = (int) deviceGetAttribute.invokeExact(value.address(), attribute, device);
+            int result = deviceGetAttribute.call(value.address(), attribute, device);
             return result == CUDA_SUCCESS ? value.get(ValueLayout.JAVA_INT, 0) : Integer.MIN_VALUE;
         }
     }
@@ -111,10 +111,10 @@ final class PoolDriver {
     int inPrimary(long primary, InContext body) throws Throwable {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment saved = scratch.allocate(ValueLayout.ADDRESS);
-            int got = (int) ctxGetCurrent.invokeExact(saved.address());
+            int got = ctxGetCurrent.call(saved.address());
             long previous = got == CUDA_SUCCESS ? saved.get(ValueLayout.JAVA_LONG, 0) : 0;
             if (previous != primary) {
-                int set = (int) ctxSetCurrent.invokeExact(primary);
+                int set = ctxSetCurrent.call(primary);
                 if (set != CUDA_SUCCESS) {
                     return set;
                 }
@@ -123,7 +123,7 @@ final class PoolDriver {
                 return body.run(scratch);
             } finally {
                 if (previous != primary) {
-                    int ignored = (int) ctxSetCurrent.invokeExact(previous);
+                    int ignored = ctxSetCurrent.call(previous);
                 }
             }
         }

@@ -54,7 +54,7 @@ final class VmmMemory implements DeviceMemory {
             CUmemLocation.type(location, CudaDriver.CU_MEM_LOCATION_TYPE_DEVICE);
             CUmemLocation.id(location, device);
             MemorySegment granularity = scratch.allocate(ValueLayout.JAVA_LONG);
-            int result = (int) driver.granularity.invokeExact(granularity.address(), prop.address(),
+            int result = driver.granularity.call(granularity.address(), prop.address(),
                     CudaDriver.CU_MEM_ALLOC_GRANULARITY_MINIMUM);
             long value = granularity.get(ValueLayout.JAVA_LONG, 0);
             if (result != CUDA_SUCCESS || value <= 0 || Long.bitCount(value) != 1) {
@@ -87,7 +87,7 @@ final class VmmMemory implements DeviceMemory {
         try {
             return driver.inPrimary(primary, scratch -> {
                 MemorySegment pointer = scratch.allocate(ValueLayout.JAVA_LONG);
-                int result = (int) driver.addressReserve.invokeExact(pointer.address(), span, granularity, 0L, 0L);
+                int result = driver.addressReserve.call(pointer.address(), span, granularity, 0L, 0L);
                 base = result == CUDA_SUCCESS ? pointer.get(ValueLayout.JAVA_LONG, 0) : 0;
                 return result;
             });
@@ -102,20 +102,20 @@ final class VmmMemory implements DeviceMemory {
         try {
             return driver.inPrimary(primary, scratch -> {
                 MemorySegment handle = scratch.allocate(ValueLayout.JAVA_LONG);
-                int result = (int) driver.create.invokeExact(handle.address(), bytes, prop.address(), 0L);
+                int result = driver.create.call(handle.address(), bytes, prop.address(), 0L);
                 if (result != CUDA_SUCCESS) {
                     return result;
                 }
                 long h = handle.get(ValueLayout.JAVA_LONG, 0);
-                result = (int) driver.map.invokeExact(address, bytes, 0L, h, 0L);
+                result = driver.map.call(address, bytes, 0L, h, 0L);
                 if (result == CUDA_SUCCESS) {
-                    result = (int) driver.setAccess.invokeExact(address, bytes, access.address(), 1L);
+                    result = driver.setAccess.call(address, bytes, access.address(), 1L);
                     if (result != CUDA_SUCCESS) {
-                        int ignored = (int) driver.unmap.invokeExact(address, bytes);
+                        int ignored = driver.unmap.call(address, bytes);
                     }
                 }
                 if (result != CUDA_SUCCESS) {
-                    int ignored = (int) driver.release.invokeExact(h);
+                    int ignored = driver.release.call(h);
                     return result;
                 }
                 handles[chunk] = h;
@@ -133,15 +133,15 @@ final class VmmMemory implements DeviceMemory {
         try {
             return driver.inPrimary(primary, scratch -> {
                 // blocks of this chunk may still be read by queued kernels of the caller's streams
-                int result = (int) driver.ctxSynchronize.invokeExact();
+                int result = driver.ctxSynchronize.call();
                 if (result != CUDA_SUCCESS) {
                     return result;
                 }
-                result = (int) driver.unmap.invokeExact(address, bytes);
+                result = driver.unmap.call(address, bytes);
                 if (result != CUDA_SUCCESS) {
                     return result;
                 }
-                result = (int) driver.release.invokeExact(handles[chunk]);
+                result = driver.release.call(handles[chunk]);
                 handles[chunk] = 0;
                 return result;
             });
@@ -158,7 +158,7 @@ final class VmmMemory implements DeviceMemory {
         released = true;
         try {
             if (base != 0) {
-                int ignored = driver.inPrimary(primary, scratch -> (int) driver.addressFree.invokeExact(base, span));
+                int ignored = driver.inPrimary(primary, scratch -> driver.addressFree.call(base, span));
             }
             int ignored = driver.releasePrimary(device);
         } catch (Throwable ignored) {
