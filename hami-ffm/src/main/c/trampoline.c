@@ -245,6 +245,13 @@ static int decides(int id) {
     switch (id) {
     case HAMI_ID_cuMemGetInfo_v2:
     case HAMI_ID_cuDeviceTotalMem_v2:
+    /* never refused, but their hooks record what the process holds (imports, shown by hami-run status; the graph
+       memory pool a launch grows, charged after it): one that slipped past its hook while the boot ran would never
+       be recorded, since the first allocation no longer waits for the hooks after its own (docs/startup.md) */
+    case HAMI_ID_cuIpcOpenMemHandle_v2:
+    case HAMI_ID_cuMemImportFromShareableHandle:
+    case HAMI_ID_cuGraphLaunch:
+    case HAMI_ID_cuGraphLaunch_ptsz:
         return hami_limited();
     default:
         return hami_limited() > 1; /* HAMI_HOOK_ALL: every export goes through Java */

@@ -5,6 +5,7 @@ import static io.hami.hooks.Accounting.NATIVE;
 
 import io.hami.bindings.cuda.CudaDriver;
 import io.hami.limits.AllocationTable;
+import io.hami.log.Log;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -34,6 +35,9 @@ public final class IpcHooks {
                 if (size > 0) {
                     OPENED.put(pointer, AllocationTable.pack(0, size));
                     Accounting.REGION.addSlotImported(Accounting.SLOT, size);
+                    if (Log.enabled(Log.DEBUG)) {
+                        Log.debug("opened an IPC handle of " + size + " bytes: shown as imported until closed");
+                    }
                 }
             }
             return result;

@@ -82,7 +82,13 @@ class MemoryApisIT {
 
     @Test
     void memory_opened_through_ipc_is_charged_once_to_its_owner() throws Exception {
-        Result r = memoryApis("ipc");
+        Map<String, String> env = limited();
+        env.put("LIBCUDA_LOG_LEVEL", "debug");
+        // the importer opens the handle right after its context, while its boot runs: the open waits for its hook
+        Result r = run(env, 60, bin("memory_apis").toString(), "--api", "ipc", "--chunk", Long.toString(CHUNK));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).as("the importer shows the mapping as imported")
+                .contains("opened an IPC handle of " + CHUNK + " bytes");
         long charged = LIMIT - 4 * CHUNK;
         assertThat(r.number("ipc.child_exit")).isZero();
         assertThat(r.number("ipc.child_size")).as("the mapping").isEqualTo(CHUNK);
