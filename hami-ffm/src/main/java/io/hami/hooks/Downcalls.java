@@ -21,7 +21,7 @@ import java.util.function.Function;
  * {@code CUresult}, is linked at {@link #SHARED}: six {@code long}s in, an {@code int} out, both ways. The boot runs
  * interpreted, and every distinct call shape costs it spun classes (the linker's stub, and the method-handle forms of
  * each adaptation and of each call site's type, ~0.7 ms each on the build machine): one shape for nearly everything
- * took the first call 140 → 105 ms there (docs/startup.md, step 11). Sound on the 64-bit Linux ABIs (x86-64, AArch64),
+ * took the first call 133 → 99 ms there (docs/startup.md, step 11). Sound on the 64-bit Linux ABIs (x86-64, AArch64),
  * where these arguments travel in registers: an {@code int} in the low half of one (a callee ignores the upper half,
  * and a hook casts it back), and a callee ignores registers beyond its own arguments, as an upcall ignores those its
  * caller did not set. Downcalls at the shared shape are {@link Downcall}s; upcalls enter through
