@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,9 +57,7 @@ class DowncallsTest {
 
     @Test
     void a_missing_driver_function_answers_not_found_and_each_shape_has_its_one_way() throws Throwable {
-        Map<String, MemorySegment> driver = Map.of();
-        java.util.function.Function<String, MemorySegment> resolver = name -> driver.getOrDefault(name,
-                MemorySegment.NULL);
+        Function<String, MemorySegment> resolver = name -> MemorySegment.NULL; // a driver that has none of them
         assertThat(Downcalls.real(resolver, "cuMemAlloc_v2", CudaDriver.cuMemAlloc_v2.DESC).call(1, 2))
                 .isEqualTo(CudaDriver.CUDA_ERROR_NOT_FOUND);
         MethodHandle launch = Downcalls.typed(resolver, "cuLaunchKernel", CudaDriver.cuLaunchKernel.DESC);
