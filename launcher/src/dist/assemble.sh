@@ -61,13 +61,30 @@ make -s -C "$repo/hami-ffm/src/test/c" OUT="$train" "$train/fake/libcuda.so.1" "
 
 cache="$dist/lib/hami.aot"
 # one run of the real thing: cuGetProcAddress resolution (as cudart 13 does), context, allocations up to the limit,
-# the refusal, frees and memory queries, all through the hooks
+# the refusal, frees and memory queries, all through the hooks. train_run OPTIONS [NAME=VALUE...]
 train_run() {
   env -i PATH="/usr/bin:/bin" LD_LIBRARY_PATH="$train/fake" LD_PRELOAD="$dist/lib/libhami.so" \
     CUDA_DEVICE_MEMORY_LIMIT=64m CUDA_DEVICE_MEMORY_SHARED_CACHE="$train/train.region" \
-    FAKECUDA_TOTAL_MB=1024 FAKECUDA_LEDGER="$train/ledger" HAMI_JVM_OPTIONS="$1" \
+    FAKECUDA_TOTAL_MB=1024 FAKECUDA_LEDGER="$train/ledger" HAMI_JVM_OPTIONS="$1" "${@:2}" \
     "$train/bin/alloc_until_oom" --mode procaddr --chunk 1m
 }
+trace_forms="-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"
+# The method-handle forms a boot looks up in java.base's holder classes and does not find, each then spun at run time
+# (~0.7 ms, interpreted; docs/startup.md step 12). The training's record phase regenerates those holders from the
+# runtime's lib/classlist, so the forms that boots under a memory limit, and under a memory limit and an SM share (the
+# launch hooks' shapes), miss are appended to it first as the JDK's own classlist spells them.
+forms="$train/forms.txt"
+: >"$forms"
+for extra in "" CUDA_DEVICE_SM_LIMIT=50; do
+  if ! train_run "$trace_forms" $extra >"$train/forms.out" 2>&1; then
+    cat "$train/forms.out" >&2
+    echo "assemble: the boot that lists its method-handle forms failed" >&2
+    exit 1
+  fi
+  sed -n 's/^\(\[[A-Z_]*_RESOLVE\] .*\) (fail)$/@lambda-form-invoker \1/p' "$train/forms.out" >>"$forms"
+done
+sort -u "$forms" -o "$forms"
+cat "$forms" >>"$dist/runtime/lib/classlist"
 start=$(date +%s%N)
 if ! train_run "-XX:AOTCacheOutput=$cache" >"$train/train.out" 2>"$train/train.err" || [ ! -s "$cache" ]; then
   cat "$train/train.out" "$train/train.err" >&2
@@ -76,11 +93,13 @@ if ! train_run "-XX:AOTCacheOutput=$cache" >"$train/train.out" 2>"$train/train.e
 fi
 trained=$(( ($(date +%s%N) - start) / 1000000 ))
 # accepted by exactly this runtime with exactly the embedded options, or the build fails (AOTMode=on is loud)
-if ! train_run "-XX:AOTMode=on" >"$train/check.out" 2>"$train/check.err" \
+if ! train_run "-XX:AOTMode=on $trace_forms" >"$train/check.out" 2>"$train/check.err" \
     || ! grep -qx "allocated=64" "$train/check.out" \
     || grep -qE '\]\[(error|warning) *\]|Error occurred|Unable to use' "$train/check.err"; then
   cat "$train/check.out" "$train/check.err" >&2
   echo "assemble: the trained AOT cache $cache is not accepted (-XX:AOTMode=on)" >&2
   exit 1
 fi
-echo "assemble: $cache ($(du -h "$cache" | cut -f1), trained in ${trained} ms, accepted with -XX:AOTMode=on)"
+spun=$(cat "$train/check.out" "$train/check.err" | grep -c ' (fail)$' || true)
+echo "assemble: $cache ($(du -h "$cache" | cut -f1), trained in ${trained} ms, accepted with -XX:AOTMode=on;" \
+  "$(wc -l <"$forms") method-handle forms added to the holders, $spun still spun)"

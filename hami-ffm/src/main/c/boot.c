@@ -270,6 +270,8 @@ static const char *const jvm_options[] = {
     "-XX:CompileCommand=CompileThresholdScaling,io.hami.hooks.GraphLaunchHooks::*,0.01",
     "-XX:CompileCommand=CompileThresholdScaling,io.hami.hooks.EventTimer::*,0.01",
     "-XX:CICompilerCount=2", /* not one compiler thread (and arena) per 1.5 cores */
+    /* -javaagent calls premain through reflection, whose method-handle accessor spins 6 classes for that one call */
+    "-Djdk.reflect.useNativeAccessorOnly=true",
     "-XX:ErrorFile=/tmp/hami-ffm-hs_err_pid%p.log",
 };
 
