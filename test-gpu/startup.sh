@@ -18,7 +18,10 @@
 #
 # Knobs: HAMI_DIST (default launcher/target/hami), HAMI_STARTUP_REPS (default 7), HAMI_STARTUP_BUDGET_S (420: no
 #        bench starts later), PYTHON (default python3), CUDA_HOME (default /usr/local/cuda), HAMI_TEST_CUDA_LIB_DIR
-#        (where a libcuda.so to link against lives). Expected duration 3-5 minutes.
+#        (where a libcuda.so to link against lives), HAMI_STARTUP_BASELINE (another distribution, e.g. the previous
+#        build's: its environment mode runs beside this one's in the C and PyTorch first-call benches, as variant
+#        baseline-env, reported in the figures, not judged: a GPU's context creation varies by tens of ms).
+#        Expected duration 3-5 minutes.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -108,6 +111,15 @@ TORCH="$PYTHON $W/torch_first.py"
 RUN=$DIST/bin/hami-run
 LIB=$DIST/lib/libhami.so
 ENV8="LD_PRELOAD=$LIB CUDA_DEVICE_MEMORY_LIMIT=8g"
+BASE_C=() BASE_T=()
+if [[ -n ${HAMI_STARTUP_BASELINE:-} ]]; then
+    BASE=$(cd "$HAMI_STARTUP_BASELINE" 2>/dev/null && pwd) && [[ -f $BASE/lib/libhami.so ]] \
+        || { log "no lib/libhami.so in HAMI_STARTUP_BASELINE=$HAMI_STARTUP_BASELINE"; exit 2; }
+    # its own regions: two builds may disagree on a region's layout
+    BASE8="LD_PRELOAD=$BASE/lib/libhami.so CUDA_DEVICE_MEMORY_LIMIT=8g"
+    BASE_C=(-v baseline-env "$BASE8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/c-base.region $PROBE")
+    BASE_T=(-v baseline-env "$BASE8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/t-base.region $TORCH tensor")
+fi
 bench() { # bench NAME ARGS...: one JSON line per call in $W/NAME.jsonl, medians in the log
     local name=$1
     shift
@@ -139,7 +151,7 @@ env LD_PRELOAD="$LIB" CUDA_DEVICE_MEMORY_LIMIT=8g CUDA_DEVICE_MEMORY_SHARED_CACH
 bench c --reps "$REPS" --label c-first-call --timeout-s 120 \
     -v native "$PROBE" \
     -v hami-run "$RUN --memory 8g --region $W/c-run.region -- $PROBE" \
-    -v env "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/c-env.region $PROBE"
+    -v env "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/c-env.region $PROBE" "${BASE_C[@]}"
 bench c --reps "$REPS" --label c-create-ctx --timeout-s 120 \
     -v native "$PROBE --ctx create" \
     -v env "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/c-env.region $PROBE --ctx create"
@@ -158,7 +170,7 @@ grep -iE 'error|warning|mismatch|not the one|Unable|AOTMode|Using AOT|validation
 bench torch --reps "$REPS" --label torch-first-tensor --timeout-s 300 \
     -v native "$TORCH tensor" \
     -v hami-run "$RUN --memory 8g --region $W/t-run.region -- $TORCH tensor" \
-    -v env "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/t-env.region $TORCH tensor"
+    -v env "$ENV8 CUDA_DEVICE_MEMORY_SHARED_CACHE=$W/t-env.region $TORCH tensor" "${BASE_T[@]}"
 
 # ------------------------------------------------------------------ trace: where the boot's time goes (debug log)
 for i in 1 2 3; do
@@ -262,12 +274,13 @@ for v in ("env-torch", "hami-run-torch", "env-c"):
 foreign = sum(v.get("foreign_stdout_lines", 0) for runs in parts.values() for r in runs
               for v in r.get("variants", {}).values())
 checks.append({"check": "nothing of ours on stdout (foreign lines in every run)", "value": foreign, "ok": foreign == 0})
+FIRST = ("native", "hami-run", "env", "baseline-env") # baseline-env: only with HAMI_STARTUP_BASELINE
 figures = {
-    "c_first_call_ms": {v: med(c, v, "first_call_ns") and med(c, v, "first_call_ns") / 1e6 for v in ("native", "hami-run", "env")},
-    "c_ctx_ms": {v: med(c, v, "ctx_ns") and med(c, v, "ctx_ns") / 1e6 for v in ("native", "hami-run", "env")},
+    "c_first_call_ms": {v: med(c, v, "first_call_ns") and med(c, v, "first_call_ns") / 1e6 for v in FIRST},
+    "c_ctx_ms": {v: med(c, v, "ctx_ns") and med(c, v, "ctx_ns") / 1e6 for v in FIRST},
     "c_exec_to_main_ms": {v: med(c, v, "exec_to_main_ns") and med(c, v, "exec_to_main_ns") / 1e6 for v in ("native", "hami-run", "env")},
     "c_wall_ms": {v: med(c, v, "wall_ns") and med(c, v, "wall_ns") / 1e6 for v in ("native", "hami-run", "env")},
-    "torch_cuda_ms": {v: med(t, v, "cuda_ns") and med(t, v, "cuda_ns") / 1e6 for v in ("native", "hami-run", "env")},
+    "torch_cuda_ms": {v: med(t, v, "cuda_ns") and med(t, v, "cuda_ns") / 1e6 for v in FIRST},
     "torch_import_ms": {v: med(t, v, "import_ns") and med(t, v, "import_ns") / 1e6 for v in ("native", "hami-run", "env")},
     "torch_wall_ms": {v: med(t, v, "wall_ns") and med(t, v, "wall_ns") / 1e6 for v in ("native", "hami-run", "env")},
     "pss_mib": {r.get("label"): {v: med(r, v, "pss_kb") and med(r, v, "pss_kb") / 1024 for v in ("native", "hami-run", "hami-run-fresh")}
