@@ -37,6 +37,9 @@ public final class Downcalls {
     public static final FunctionDescriptor SHARED = FunctionDescriptor.of(ValueLayout.JAVA_INT,
             Collections.nCopies(SHARED_ARITY, ValueLayout.JAVA_LONG).toArray(MemoryLayout[]::new));
 
+    /** The shape's one handle, the function's address its first argument: {@link Downcall}s share it. */
+    private static final MethodHandle LINKED = LINKER.downcallHandle(SHARED);
+
     private Downcalls() {}
 
     /** {@code descriptor} with pointers as {@code long}. */
@@ -61,7 +64,7 @@ public final class Downcalls {
 
     /** The C function at {@code address}, of a {@link #shared} shape. */
     public static Downcall link(MemorySegment address) {
-        return new Downcall(LINKER.downcallHandle(address, SHARED));
+        return new Downcall(LINKED, address);
     }
 
     /**
@@ -74,7 +77,9 @@ public final class Downcalls {
             throw new IllegalArgumentException(name + " " + descriptor + " is not of the shared shape: use typed()");
         }
         MemorySegment address = resolver.apply(name);
-        return address == null || address.equals(MemorySegment.NULL) ? new Downcall(notFound(SHARED))
+        return address == null || address.equals(MemorySegment.NULL)
+                ? new Downcall(MethodHandles.dropArguments(notFound(SHARED), 0, MemorySegment.class),
+                        MemorySegment.NULL)
                 : link(address);
     }
 
