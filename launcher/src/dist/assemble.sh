@@ -81,7 +81,7 @@ for extra in "" CUDA_DEVICE_SM_LIMIT=50; do
     echo "assemble: the boot that lists its method-handle forms failed" >&2
     exit 1
   fi
-  sed -n 's/^\(\[[A-Z_]*_RESOLVE\] .*\) (fail)$/@lambda-form-invoker \1/p' "$train/forms.out" >>"$forms"
+  sed -n 's/^\(\[[A-Z_]*_RESOLVE\] .*\) (\(fail\|generated\))$/@lambda-form-invoker \1/p' "$train/forms.out" >>"$forms"
 done
 sort -u "$forms" -o "$forms"
 cat "$forms" >>"$dist/runtime/lib/classlist"
@@ -100,6 +100,6 @@ if ! train_run "-XX:AOTMode=on $trace_forms" >"$train/check.out" 2>"$train/check
   echo "assemble: the trained AOT cache $cache is not accepted (-XX:AOTMode=on)" >&2
   exit 1
 fi
-spun=$(cat "$train/check.out" "$train/check.err" | grep -c ' (fail)$' || true)
+spun=$(cat "$train/check.out" "$train/check.err" | grep -cE ' \((fail|generated)\)$' || true)
 echo "assemble: $cache ($(du -h "$cache" | cut -f1), trained in ${trained} ms, accepted with -XX:AOTMode=on;" \
   "$(wc -l <"$forms") method-handle forms added to the holders, $spun still spun)"
