@@ -53,36 +53,47 @@ train="$(dirname -- "$dist")/aot-train"
 rm -rf "$train"
 mkdir -p "$train"
 make -s -C "$repo/hami-ffm/src/test/c" OUT="$train" "$train/fake/libcuda.so.1" "$train/fake/libcuda.so" \
-  "$train/bin/alloc_until_oom" >"$train/make.log" 2>&1 || {
+  "$train/bin/alloc_until_oom" "$train/bin/launch_loop" >"$train/make.log" 2>&1 || {
   cat "$train/make.log" >&2
   echo "assemble: cannot build the AOT training program (gcc, make, CUDA headers)" >&2
   exit 1
 }
 
 cache="$dist/lib/hami.aot"
-# one run of the real thing: cuGetProcAddress resolution (as cudart 13 does), context, allocations up to the limit,
-# the refusal, frees and memory queries, all through the hooks. train_run OPTIONS [NAME=VALUE...]
-train_run() {
+# a process under a 64 MiB limit through the distribution, against the fake driver:
+#   boot JVM_OPTIONS [NAME=VALUE...] -- PROGRAM [ARGS...]
+boot() {
+  local options=$1 vars=()
+  shift
+  while [ "$1" != "--" ]; do vars+=("$1"); shift; done
+  shift
   env -i PATH="/usr/bin:/bin" LD_LIBRARY_PATH="$train/fake" LD_PRELOAD="$dist/lib/libhami.so" \
     CUDA_DEVICE_MEMORY_LIMIT=64m CUDA_DEVICE_MEMORY_SHARED_CACHE="$train/train.region" \
-    FAKECUDA_TOTAL_MB=1024 FAKECUDA_LEDGER="$train/ledger" HAMI_JVM_OPTIONS="$1" "${@:2}" \
-    "$train/bin/alloc_until_oom" --mode procaddr --chunk 1m
+    FAKECUDA_TOTAL_MB=1024 FAKECUDA_LEDGER="$train/ledger" HAMI_JVM_OPTIONS="$options" "${vars[@]}" "$@"
+}
+# one run of the real thing: cuGetProcAddress resolution (as cudart 13 does), context, allocations up to the limit,
+# the refusal, frees and memory queries, all through the hooks. train_run OPTIONS
+train_run() {
+  boot "$1" -- "$train/bin/alloc_until_oom" --mode procaddr --chunk 1m
 }
 trace_forms="-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"
-# The method-handle forms a boot looks up in java.base's holder classes and does not find, each then spun at run time
-# (~0.7 ms, interpreted; docs/startup.md step 12). The training's record phase regenerates those holders from the
-# runtime's lib/classlist, so the forms that boots under a memory limit, and under a memory limit and an SM share (the
-# launch hooks' shapes), miss are appended to it first as the JDK's own classlist spells them.
+# The method-handle forms a process looks up in java.base's holder classes and does not find, each then spun at run
+# time (~0.7 ms, interpreted; docs/startup.md step 12). The training's record phase regenerates those holders from
+# the runtime's lib/classlist, so the forms missed by the boot, by the launch hooks' shapes (an SM share) and by
+# kernel launches under a share are appended to it first, as the JDK's own classlist spells them.
 forms="$train/forms.txt"
 : >"$forms"
-for extra in "" CUDA_DEVICE_SM_LIMIT=50; do
-  if ! train_run "$trace_forms" $extra >"$train/forms.out" 2>&1; then
+forms_of() { # forms_of [NAME=VALUE...] -- PROGRAM [ARGS...]
+  if ! boot "$trace_forms" "$@" >"$train/forms.out" 2>&1; then
     cat "$train/forms.out" >&2
-    echo "assemble: the boot that lists its method-handle forms failed" >&2
+    echo "assemble: the process that lists its method-handle forms failed" >&2
     exit 1
   fi
   sed -n 's/^\(\[[A-Z_]*_RESOLVE\] .*\) (\(fail\|generated\))$/@lambda-form-invoker \1/p' "$train/forms.out" >>"$forms"
-done
+}
+forms_of -- "$train/bin/alloc_until_oom" --mode procaddr --chunk 1m
+forms_of CUDA_DEVICE_SM_LIMIT=50 -- "$train/bin/alloc_until_oom" --mode procaddr --chunk 1m
+forms_of CUDA_DEVICE_SM_LIMIT=50 FAKECUDA_KERNEL_NS=200000 -- "$train/bin/launch_loop" --seconds 1 --warmup 0.5
 sort -u "$forms" -o "$forms"
 cat "$forms" >>"$dist/runtime/lib/classlist"
 start=$(date +%s%N)
