@@ -10,8 +10,10 @@
 # trampoline embeds: the training *is* the real boot. A small C program from the test sources allocates through
 # DIST/lib/libhami.so against the fake driver of the test sources (test code used as a build-time workload only:
 # neither ships), with HAMI_JVM_OPTIONS=-XX:AOTCacheOutput=..., which the trampoline appends last and which makes it
-# destroy the JVM at exit so that the cache gets written. A second run with -XX:AOTMode=on proves the cache is
-# accepted, or fails the build. HAMI_AOT=0 skips both (the trampoline then boots without a cache).
+# destroy the JVM at exit so that the cache gets written. Before it, runs with TRACE_RESOLVE list the method-handle
+# forms a process misses in java.base's holder classes, which the training then regenerates with them. A last run
+# with -XX:AOTMode=on proves the cache is accepted, or fails the build. HAMI_AOT=0 skips all of it (the trampoline then
+# boots without a cache).
 set -euo pipefail
 dist="$1" java_home="$2" launcher_jar="$3" libhami="$4"
 src="$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -48,7 +50,7 @@ for jar in hami-ffm.jar hami-bindings.jar; do
   fi
 done
 
-# the training workload: the fake driver and one test program, built outside the distribution
+# the training workload: the fake driver and two test programs, built outside the distribution
 train="$(dirname -- "$dist")/aot-train"
 rm -rf "$train"
 mkdir -p "$train"
