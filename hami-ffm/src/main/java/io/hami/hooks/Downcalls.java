@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Collections;
 import java.util.function.Function;
 
@@ -78,9 +79,7 @@ public final class Downcalls {
         }
         MemorySegment address = resolver.apply(name);
         return address == null || address.equals(MemorySegment.NULL)
-                ? new Downcall(MethodHandles.dropArguments(notFound(SHARED), 0, MemorySegment.class),
-                        MemorySegment.NULL)
-                : link(address);
+                ? new Downcall(notFound(LINKED.type()), MemorySegment.NULL) : link(address);
     }
 
     /**
@@ -94,13 +93,14 @@ public final class Downcalls {
         }
         FunctionDescriptor raw = raw(descriptor);
         MemorySegment address = resolver.apply(name);
-        return address == null || address.equals(MemorySegment.NULL) ? notFound(raw)
+        return address == null || address.equals(MemorySegment.NULL) ? notFound(raw.toMethodType())
                 : LINKER.downcallHandle(address, raw);
     }
 
-    private static MethodHandle notFound(FunctionDescriptor raw) {
+    /** A handle of {@code type} (an int result) that answers {@code CUDA_ERROR_NOT_FOUND} whatever its arguments. */
+    private static MethodHandle notFound(MethodType type) {
         return MethodHandles.dropArguments(MethodHandles.constant(int.class, CudaDriver.CUDA_ERROR_NOT_FOUND), 0,
-                raw.toMethodType().parameterList());
+                type.parameterList());
     }
 
     /** An upcall stub at the shared shape for {@code entry}, whose type is {@code SHARED}'s (a {@link HookEntries}). */
